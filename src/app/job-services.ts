@@ -1,0 +1,50 @@
+// The real JobServices the engine calls between executor steps: script text from script/, caches and
+// artifacts from artifacts/. Kept here, in the composition root, so engine/ knows only the interface.
+import type { JobServices, ScriptRequest, StageContext } from '../engine/index.js';
+import type { ArtifactStore } from '../artifacts/artifact-store.js';
+import { restoreArtifacts, saveArtifacts } from '../artifacts/artifact-store.js';
+import { restoreCaches, saveCaches } from '../artifacts/cache.js';
+import { generateStepScript } from '../script/step-script.js';
+
+export interface JobServicesOptions {
+  stateDir: string;
+  pipelineId: number;
+  /** Files git tracks in the project, for `untracked: true` in cache and artifacts. */
+  trackedFiles: readonly string[];
+}
+
+function scriptFor(request: ScriptRequest): string | null {
+  const { job, stage } = request;
+  const commands = stage === 'step_script' ? [...job.beforeScript, ...job.script] : stage === 'after_script' ? job.afterScript : [];
+  if (commands.length === 0) return null;
+  return generateStepScript({
+    step: stage === 'step_script' ? 'step_script' : 'after_script',
+    commands,
+    variables: request.variables,
+    projectDir: request.projectDir,
+    tmpDir: request.tmpDir,
+    shell: 'bash',
+    ...(stage === 'after_script' ? { jobStatus: request.jobStatus } : {}),
+  });
+}
+
+export function createJobServices(options: JobServicesOptions): JobServices {
+  const store: ArtifactStore = { stateDir: options.stateDir, pipelineId: options.pipelineId };
+  const tracked = { trackedFiles: options.trackedFiles };
+  return {
+    generateScript: scriptFor,
+    async restoreCaches(ctx: StageContext) {
+      await restoreCaches(ctx.env, ctx.job.cache, ctx.variables, options.stateDir, ctx.log);
+    },
+    async restoreArtifacts(ctx: StageContext) {
+      await restoreArtifacts(ctx.env, ctx.job.artifactSources, store, ctx.log);
+    },
+    async saveCaches(ctx: StageContext, outcome) {
+      await saveCaches(ctx.env, ctx.job.cache, ctx.variables, options.stateDir, outcome === 'success', ctx.log, tracked);
+    },
+    async saveArtifacts(ctx: StageContext, outcome) {
+      const saved = await saveArtifacts(ctx.env, ctx.job, ctx.variables, store, outcome === 'success', ctx.log, tracked);
+      return { dotenv: saved.dotenv };
+    },
+  };
+}

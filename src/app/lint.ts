@@ -1,0 +1,25 @@
+// Use case behind `glci lint`: validate the configuration (all problems, with locations) and
+// optionally give the fully merged configuration.
+import type { ConfigDiagnostic, MergedConfig } from '../model/config.js';
+import { buildPipelineContext, type ContextOptions } from './pipeline-context.js';
+import { loadProjectConfig } from './load-config.js';
+
+export { formatMergedYaml } from '../config/merged-yaml.js';
+
+export interface LintResult {
+  valid: true;
+  files: string[];
+  warnings: ConfigDiagnostic[];
+  merged: MergedConfig;
+}
+
+export interface LintOptions extends ContextOptions {
+  file: string;
+}
+
+/** Throws ConfigError (every problem found) when the configuration is invalid. */
+export async function lintPipeline(options: LintOptions): Promise<LintResult> {
+  const ctx = await buildPipelineContext(options);
+  const config = await loadProjectConfig(ctx, options.file);
+  return { valid: true, files: config.files, warnings: config.warnings, merged: config.merged };
+}

@@ -1,0 +1,45 @@
+// Variables the user supplies for a run: GitLab's "project variables" slot (above YAML variables).
+// Sources, later wins: ~/.glci/variables.yml, <project>/.glci-variables.yml, then --variable KEY=VALUE.
+import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { VARIABLE_NAME, parseVariablesFile } from '../config/variables-file.js';
+import { UsageError } from '../errors.js';
+
+import type { UserVariables } from '../config/variables-file.js';
+export type { UserVariable, UserVariables } from '../config/variables-file.js';
+
+
+/** Parses `KEY=VALUE` flags; the value may contain `=`. */
+export function parseVariableFlags(flags: readonly string[]): UserVariables {
+  const out: UserVariables = {};
+  for (const flag of flags) {
+    const eq = flag.indexOf('=');
+    const key = eq < 0 ? flag : flag.slice(0, eq);
+    if (eq < 0 || !VARIABLE_NAME.test(key)) {
+      throw new UsageError(`invalid --variable "${flag}"`, 'write --variable KEY=VALUE, KEY made of letters, digits and _');
+    }
+    out[key] = { value: flag.slice(eq + 1) };
+  }
+  return out;
+}
+
+async function readOptional(path: string): Promise<string | null> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+}
+
+export const PROJECT_VARIABLES_FILE = '.glci-variables.yml';
+
+export async function loadUserVariables(projectDir: string, flags: readonly string[], home = homedir()): Promise<UserVariables> {
+  const files = [join(home, '.glci', 'variables.yml'), join(projectDir, PROJECT_VARIABLES_FILE)];
+  const layers = await Promise.all(files.map(async (f) => {
+    const text = await readOptional(f);
+    return text === null ? {} : parseVariablesFile(text, f);
+  }));
+  return Object.assign({}, ...layers, parseVariableFlags(flags)) as UserVariables;
+}

@@ -1,0 +1,187 @@
+// The local cache (runner-behavior.md §6.2-§6.4): archives under <stateDir>/cache/<key>/cache.tar,
+// restored before artifacts and saved after after_script. A cache problem is never fatal: it becomes a
+// warning in the job log and in the returned result.
+import { createReadStream } from 'node:fs';
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { JobEnvironment, JobIO } from '../executors/executor.js';
+import type { CacheDefinition } from '../model/config.js';
+import type { JobVariable } from '../model/plan.js';
+import { archiveSelection } from './env-archive.js';
+import { FileSelection } from './file-selection.js';
+import { cacheKeyContext, fallbackCacheKeys, policyAllows, resolveCacheKeys, runnerCacheKey, type CacheKeyContext } from './cache-keys.js';
+import { expandRunner } from '../script/expand-runner.js';
+import { cacheKeyDir } from './state-paths.js';
+import { toStageLogger, type StageLogger } from './stage-log.js';
+
+export interface CacheStageOptions {
+  /** Files git tracks in the project (relative paths), for `untracked: true`; default: none. */
+  trackedFiles?: Iterable<string>;
+}
+
+export interface CacheStageResult {
+  /** Every warning written to the job log. */
+  warnings: string[];
+}
+
+const ARCHIVE = 'cache.tar';
+
+/** A logger that also remembers the warnings it wrote. */
+function recording(log: StageLogger, warnings: string[]): StageLogger {
+  return { ...log, warn: (message) => (warnings.push(message), log.warn(message)) };
+}
+
+function hasContent(cache: CacheDefinition): boolean {
+  return cache.paths.length > 0 || cache.untracked;
+}
+
+async function resolveOrKeep(env: JobEnvironment, caches: readonly CacheDefinition[], log: StageLogger): Promise<readonly CacheDefinition[]> {
+  if (caches.every((c) => c.key.kind === 'literal')) return caches;
+  try {
+    return await resolveCacheKeys(env, caches, log);
+  } catch (error) {
+    log.warn(`cannot compute cache:key:files: ${String(error)}`);
+    return caches.map((c, i) => (c.key.kind === 'literal' ? c : { ...c, key: { kind: 'literal', value: `${c.key.prefix ?? i}-default` } }));
+  }
+}
+
+async function extractFirst(env: JobEnvironment, keys: readonly string[], stateDir: string, log: StageLogger): Promise<void> {
+  for (const key of keys) {
+    log.info(`Checking cache for ${key}...`);
+    const file = join(cacheKeyDir(stateDir, key), ARCHIVE);
+    try {
+      await stat(file);
+    } catch {
+      log.warn('Cache file does not exist');
+      log.warn('Failed to extract cache');
+      continue;
+    }
+    log.print('No URL provided, cache will not be downloaded from shared cache server. Instead a local version of cache will be extracted.');
+    try {
+      await env.copyIn(createReadStream(file), '.');
+      log.info('Successfully extracted cache');
+      return;
+    } catch (error) {
+      log.warn(String(error));
+      log.warn('Failed to extract cache');
+    }
+  }
+}
+
+async function restoreOne(env: JobEnvironment, cache: CacheDefinition, context: CacheKeyContext, stateDir: string, log: StageLogger): Promise<void> {
+  const raw = cache.key.kind === 'literal' ? cache.key.value : '';
+  const key = runnerCacheKey(raw, context, log);
+  if (key === '') {
+    log.info('Skipping cache extraction due to empty cache key');
+    return;
+  }
+  const allowed = policyAllows(cache.policy, context, 'pull');
+  if (allowed === 'unknown') return log.warn(`unknown cache policy ${cache.policy} for ${key}`);
+  if (allowed === 'no') return log.info(`Not downloading cache ${key} due to policy`);
+  await extractFirst(env, [key, ...fallbackCacheKeys(cache, context, log)], stateDir, log);
+}
+
+/** `restore_cache`: extracts each cache (or its first available fallback) into the project dir. */
+export async function restoreCaches(
+  env: JobEnvironment,
+  caches: readonly CacheDefinition[],
+  vars: readonly JobVariable[],
+  stateDir: string,
+  io: JobIO | StageLogger,
+): Promise<CacheStageResult> {
+  const warnings: string[] = [];
+  const log = recording(toStageLogger(io), warnings);
+  const context = cacheKeyContext(vars);
+  for (const cache of await resolveOrKeep(env, caches, log)) {
+    if (!hasContent(cache)) continue;
+    try {
+      await restoreOne(env, cache, context, stateDir, log);
+    } catch (error) {
+      log.warn(`Failed to extract cache: ${String(error)}`);
+    }
+  }
+  return { warnings };
+}
+
+function whenMatches(when: string, jobSucceeded: boolean): boolean {
+  return when === 'always' || (when === 'on_failure' ? !jobSucceeded : jobSucceeded);
+}
+
+/** True when no selected entry is newer than the archive (the runner's `Archive is up to date!`). */
+async function upToDate(archive: string, newestEntryMs: number): Promise<boolean> {
+  try {
+    const archiveSecond = Math.floor((await stat(archive)).mtimeMs / 1000) * 1000;
+    return newestEntryMs < archiveSecond; // tar mtimes have second precision: same second = changed
+  } catch {
+    return false;
+  }
+}
+
+async function archiveOne(
+  env: JobEnvironment,
+  cache: CacheDefinition,
+  key: string,
+  context: CacheKeyContext,
+  stateDir: string,
+  tracked: ReadonlySet<string>,
+  log: StageLogger,
+): Promise<void> {
+  const dir = cacheKeyDir(stateDir, key);
+  await mkdir(dir, { recursive: true });
+  const final = join(dir, ARCHIVE);
+  const temp = join(dir, `${ARCHIVE}.${process.pid}.${Date.now()}.tmp`);
+  const paths = cache.paths.map((p) => expandRunner(p, context.variables));
+  const selection = new FileSelection({ paths, exclude: [], untracked: cache.untracked, tracked }, env.projectDir);
+  try {
+    const summary = await archiveSelection(env, selection, temp);
+    const report = selection.report(env.projectDir);
+    report.info.forEach((line) => log.print(line));
+    report.warnings.forEach((line) => log.warn(line));
+    if (summary.entries === 0) return log.warn('No files to cache.');
+    if (await upToDate(final, summary.newest)) return log.print('Archive is up to date!');
+    await rename(temp, final);
+    await writeFile(join(dir, 'metadata.json'), `${JSON.stringify({ cachekey: key })}\n`);
+    log.print('No URL provided, cache will not be uploaded to shared cache server. Cache will be stored only locally.');
+  } finally {
+    await rm(temp, { force: true });
+  }
+}
+
+/** `archive_cache[_on_failure]`: archives each cache whose `when` matches the job's result. */
+export async function saveCaches(
+  env: JobEnvironment,
+  caches: readonly CacheDefinition[],
+  vars: readonly JobVariable[],
+  stateDir: string,
+  jobSucceeded: boolean,
+  io: JobIO | StageLogger,
+  options: CacheStageOptions = {},
+): Promise<CacheStageResult> {
+  const warnings: string[] = [];
+  const log = recording(toStageLogger(io), warnings);
+  const context = cacheKeyContext(vars);
+  const tracked = new Set(options.trackedFiles ?? []);
+  for (const cache of await resolveOrKeep(env, caches, log)) {
+    if (!whenMatches(cache.when, jobSucceeded) || !hasContent(cache)) continue;
+    const key = runnerCacheKey(cache.key.kind === 'literal' ? cache.key.value : '', context, log);
+    if (key === '') {
+      log.info('Skipping cache archiving due to empty cache key');
+      continue;
+    }
+    const allowed = policyAllows(cache.policy, context, 'push');
+    if (allowed !== 'yes') {
+      if (allowed === 'unknown') log.warn(`unknown cache policy ${cache.policy} for ${key}`);
+      else log.info(`Not uploading cache ${key} due to policy`);
+      continue;
+    }
+    log.info(`Creating cache ${key}...`);
+    try {
+      await archiveOne(env, cache, key, context, stateDir, tracked, log);
+      log.info('Created cache');
+    } catch (error) {
+      log.warn(String(error));
+      log.warn('Failed to create cache');
+    }
+  }
+  return { warnings };
+}

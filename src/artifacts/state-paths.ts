@@ -1,0 +1,40 @@
+// Layout of glci's state directory, in one place so executors and the artifact/cache store agree:
+//   <stateDir>/builds/<pipelineId>/<job dir>/<project name>       the job's checkout copy (CI_PROJECT_DIR)
+//   <stateDir>/builds/<pipelineId>/<job dir>/<project name>.tmp   file variables, GITLAB_ENV
+//   <stateDir>/pipelines/<pipelineId>/artifacts/<job dir>/        stored artifacts and reports
+//   <stateDir>/cache/<sanitised cache key>/cache.tar              local cache archives
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+
+/** GitLab's slug (gitlab-ci-yaml.md §7.5): lowercase, non-[a-z0-9] → `-`, 63 chars, trimmed `-`. */
+export function slugify(value: string): string {
+  return value
+    .toLowerCase()
+    .replace(/[^a-z0-9]/gu, '-')
+    .slice(0, 63)
+    .replace(/^-+|-+$/g, '');
+}
+
+/**
+ * Folder name for one job of a pipeline: its slug (readable) plus 8 hex digits of the exact name, so
+ * `build a` and `build:a` (same slug) never share a folder while running side by side.
+ */
+export function jobDirName(jobName: string): string {
+  const hash = createHash('sha1').update(jobName).digest('hex').slice(0, 8);
+  return `${slugify(jobName) || 'job'}-${hash}`;
+}
+
+/** Folder holding everything one job of one pipeline creates on the host (build copy and temp files). */
+export function jobBuildRoot(stateDir: string, pipelineId: number, jobName: string): string {
+  return join(stateDir, 'builds', String(pipelineId), jobDirName(jobName));
+}
+
+/** Folder holding the stored artifacts, reports and metadata of one job of one pipeline. */
+export function jobArtifactsDir(stateDir: string, pipelineId: number, jobName: string): string {
+  return join(stateDir, 'pipelines', String(pipelineId), 'artifacts', jobDirName(jobName));
+}
+
+/** Folder of one cache key; the key is sanitised first, so it cannot leave `<stateDir>/cache`. */
+export function cacheKeyDir(stateDir: string, sanitizedKey: string): string {
+  return join(stateDir, 'cache', sanitizedKey);
+}

@@ -1,0 +1,29 @@
+import { BaseCommand } from '../cli/base-command.js';
+import { contextFlags, contextOptionsFrom } from '../cli/context-flags.js';
+import { printWarnings } from '../cli/diagnostics.js';
+import { formatTable } from '../cli/table.js';
+import { listJobs, type ListedJob } from '../app/list-jobs.js';
+
+function allowFailureText(value: ListedJob['allowFailure']): string {
+  return typeof value === 'boolean' ? String(value) : `exit_codes ${value.exitCodes.join(',')}`;
+}
+
+export default class List extends BaseCommand {
+  static override description = 'List the jobs a pipeline for the current checkout would run, in stage order';
+  static override examples = ['<%= config.bin %> list', '<%= config.bin %> list --json', '<%= config.bin %> list --pipeline-source schedule'];
+  static override flags = { ...contextFlags };
+
+  async run(): Promise<ListedJob[]> {
+    const { flags } = await this.parse(List);
+    const result = await listJobs({ ...contextOptionsFrom(flags), file: flags.file });
+    printWarnings(result.warnings);
+    if (result.notCreatedReason) process.stderr.write(`No pipeline: ${result.notCreatedReason}\n`);
+    if (!this.jsonEnabled() && result.jobs.length > 0) {
+      const rows = result.jobs.map((j) => [
+        j.name, j.stage, j.when, allowFailureText(j.allowFailure), j.needs === null ? '' : `[${j.needs.join(', ')}]`, j.tags.join(','), j.image ?? '',
+      ]);
+      this.log(formatTable(['NAME', 'STAGE', 'WHEN', 'ALLOW_FAILURE', 'NEEDS', 'TAGS', 'IMAGE'], rows));
+    }
+    return result.jobs;
+  }
+}

@@ -1,0 +1,49 @@
+import { Args, Flags } from '@oclif/core';
+import { BaseCommand } from '../cli/base-command.js';
+import { contextFlags, contextOptionsFrom } from '../cli/context-flags.js';
+import { printWarnings } from '../cli/diagnostics.js';
+import { runPipelineCommand } from '../app/run-pipeline.js';
+
+export default class Run extends BaseCommand {
+  static override description = 'Run the pipeline, or the named jobs, as GitLab Runner would';
+  static override examples = [
+    '<%= config.bin %> run',
+    '<%= config.bin %> run build "test 1/3"',
+    '<%= config.bin %> run deploy --needs',
+    '<%= config.bin %> run --manual deploy --json',
+  ];
+  static override strict = false;
+  static override args = { jobs: Args.string({ description: 'Job names (GitLab\'s names, e.g. "test 1/3", "deploy: [aws, app1]")' }) };
+  static override flags = {
+    ...contextFlags,
+    needs: Flags.boolean({ description: 'Also run the jobs the named jobs need, transitively', env: 'GLCI_NEEDS' }),
+    executor: Flags.string({ description: 'Executor: shell, docker or kubernetes (default: shell; docker arrives in a later version)', options: ['shell', 'docker', 'kubernetes'], env: 'GLCI_EXECUTOR' }),
+    concurrency: Flags.integer({ description: 'Jobs running at once (default: number of CPUs)', min: 1, env: 'GLCI_CONCURRENCY' }),
+    manual: Flags.string({ description: 'Run this manual job too; repeatable', multiple: true, default: [], env: 'GLCI_MANUAL' }),
+    timeout: Flags.integer({ description: 'Default job timeout in seconds (a job\'s own timeout: wins)', default: 3600, min: 1, env: 'GLCI_TIMEOUT' }),
+    'shell-in-place': Flags.boolean({ description: 'Shell executor: run jobs in the project directory itself, not in a copy', env: 'GLCI_SHELL_IN_PLACE' }),
+    'state-dir': Flags.string({ description: 'Where builds, caches and artifacts are kept (default: <project>/.glci)', env: 'GLCI_STATE_DIR' }),
+  };
+
+  async run(): Promise<void> {
+    const { flags, argv } = await this.parse(Run);
+    const outcome = await runPipelineCommand({
+      ...contextOptionsFrom(flags),
+      manual: flags.manual,
+      file: flags.file,
+      jobs: argv as string[],
+      withNeeds: flags.needs,
+      ...(flags.executor ? { executor: flags.executor } : {}),
+      ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
+      timeoutSeconds: flags.timeout,
+      shellInPlace: flags['shell-in-place'],
+      ...(flags['state-dir'] ? { stateDir: flags['state-dir'] } : {}),
+      format: this.jsonEnabled() ? 'json' : 'plain',
+      stdout: process.stdout,
+      stderr: process.stderr,
+      env: process.env,
+    });
+    printWarnings(outcome.warnings);
+    process.exitCode = outcome.exitCode;
+  }
+}

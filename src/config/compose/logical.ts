@@ -1,0 +1,162 @@
+// Checks across jobs, done after every job is composed (GitLab's yaml_processor.rb and
+// yaml_processor/dag.rb; spec §0.1 step 9, §8.3): stages, needs, dependencies, on_stop, cycles.
+// Names refer to jobs before parallel expansion; a need on a parallel job names its base job.
+import type { JobDefinition, NeedDefinition, SourceLocation } from '../../model/config.js';
+import type { RawMapping } from '../raw.js';
+import { matrixSize, parallelJobNames } from './parallel.js';
+import type { Problems } from './site.js';
+import { findCycles } from './cycles.js';
+
+const MAX_NEED_NAME = 128;
+const MAX_NEEDS = 50;
+
+/** A composed job and the mapping it was read from (for locations). */
+export interface ComposedJob {
+  job: JobDefinition;
+  source: RawMapping;
+}
+
+interface Lookup {
+  stageIndex: Map<string, number>;
+  /** Base job names and the names of their parallel instances → the base job. */
+  jobs: Map<string, JobDefinition>;
+}
+
+export function validateLogic(composed: readonly ComposedJob[], stages: readonly string[], problems: Problems): void {
+  const lookup: Lookup = {
+    stageIndex: new Map(stages.map((stage, index) => [stage, index])),
+    jobs: jobIndex(composed.map((c) => c.job)),
+  };
+  for (const entry of composed) {
+    const at = (key: string, index?: number): SourceLocation => locateIn(problems, entry, key, index);
+    checkStage(entry.job, stages, lookup, problems, at);
+    checkNeeds(entry.job, lookup, problems, at);
+    checkDependencies(entry.job, lookup, problems, at);
+    checkOnStop(entry.job, lookup, problems, at);
+  }
+  for (const cycle of findCycles(composed.map((c) => c.job))) {
+    const detail = cycle.length === 1 ? `self-dependency: ${cycle[0]}` : `topological sort failed: ${rubyInspect(cycle)}`;
+    const first = composed.find((c) => c.job.name === cycle[0]);
+    problems.error(`The pipeline has circular dependencies: ${detail}`, first ? locateIn(problems, first, 'needs') : null);
+  }
+}
+
+function jobIndex(jobs: readonly JobDefinition[]): Map<string, JobDefinition> {
+  const index = new Map<string, JobDefinition>();
+  for (const job of jobs) index.set(job.name, job);
+  for (const job of jobs) {
+    if (!job.parallel) continue;
+    for (const instance of parallelJobNames(job.name, job.parallel)) if (!index.has(instance)) index.set(instance, job);
+  }
+  return index;
+}
+
+function checkStage(job: JobDefinition, stages: readonly string[], lookup: Lookup, problems: Problems, at: Locator): void {
+  if (lookup.stageIndex.has(job.stage)) return;
+  problems.error(
+    `${job.name} job: chosen stage ${job.stage} does not exist; available stages are ${stages.join(', ')}`,
+    at('stage'),
+  );
+}
+
+type Locator = (key: string, index?: number) => SourceLocation;
+
+function checkNeeds(job: JobDefinition, lookup: Lookup, problems: Problems, at: Locator): void {
+  const ruleNeeds = (job.rules ?? []).flatMap((rule) => rule.needs ?? []);
+  const lists: Array<[NeedDefinition[], string]> = [[job.needs ?? [], 'needs'], [ruleNeeds, 'rules']];
+  for (const [needs, key] of lists) {
+    const seen = new Set<string>();
+    const duplicated: string[] = [];
+    let expanded = 0;
+    needs.forEach((need, index) => {
+      if (need.pipeline !== undefined || need.project !== undefined) return;
+      const where = key === 'needs' ? at(key, index) : at(key);
+      expanded += checkNeed(job, need, lookup, problems, where);
+      const identity = need.matrix ? `${need.job}\u0000${JSON.stringify(need.matrix)}` : need.job;
+      if (seen.has(identity) && !duplicated.includes(need.job)) duplicated.push(need.job);
+      seen.add(identity);
+    });
+    if (duplicated.length > 0) problems.error(`${job.name} has the following needs duplicated: ${duplicated.join(', ')}.`, at(key));
+    if (expanded > MAX_NEEDS) {
+      problems.error(
+        `${job.name}: one job can only need ${MAX_NEEDS} others, but you have listed ${expanded}. See needs keyword documentation for more details`,
+        at(key),
+      );
+    }
+  }
+}
+
+/** Reports problems with one need; returns how many jobs it stands for after parallel expansion. */
+function checkNeed(job: JobDefinition, need: NeedDefinition, lookup: Lookup, problems: Problems, where: SourceLocation): number {
+  const target = lookup.jobs.get(need.job);
+  if (!target) {
+    if (!need.optional) problems.error(`${job.name} job: undefined need: ${need.job}`, where);
+    return 1;
+  }
+  if (!earlierOrSame(target.stage, job.stage, lookup)) {
+    problems.error(`${job.name} job: need ${need.job} is not defined in current or prior stages`, where);
+  }
+  const names = target.parallel && target.name === need.job ? parallelJobNames(target.name, target.parallel) : [need.job];
+  const tooLong = names.find((name) => name.length > MAX_NEED_NAME);
+  if (tooLong) {
+    problems.error(`${job.name} job: need \`${tooLong}\` name is too long (maximum is ${MAX_NEED_NAME} characters)`, where);
+  }
+  if (!need.matrix) return names.length;
+  // Matrix expressions (`$[[ matrix.X ]]`, beta) take the needing job's own values: not checkable here.
+  if (usesMatrixExpressions(need)) return matrixSize(need.matrix);
+  // `needs:parallel:matrix` selects instances by value, identifiers in the needed job's order.
+  const selected = parallelJobNames(need.job, { kind: 'matrix', matrix: need.matrix });
+  const existing = new Set(names);
+  for (const name of selected) {
+    if (!existing.has(name) && !need.optional) problems.error(`${job.name} job: undefined need: ${name}`, where);
+  }
+  return matrixSize(need.matrix);
+}
+
+function usesMatrixExpressions(need: NeedDefinition): boolean {
+  return (need.matrix ?? []).some((selector) => Object.values(selector).some((values) => values.some((v) => v.includes('$[['))));
+}
+
+function checkDependencies(job: JobDefinition, lookup: Lookup, problems: Problems, at: Locator): void {
+  (job.dependencies ?? []).forEach((dependency, index) => {
+    const target = lookup.jobs.get(dependency);
+    if (!target) problems.error(`${job.name} job: undefined dependency: ${dependency}`, at('dependencies', index));
+    else if (!earlierOrSame(target.stage, job.stage, lookup)) {
+      problems.error(`${job.name} job: dependency ${dependency} is not defined in current or prior stages`, at('dependencies', index));
+    }
+  });
+}
+
+function checkOnStop(job: JobDefinition, lookup: Lookup, problems: Problems, at: Locator): void {
+  const onStop = job.environment?.onStop;
+  if (!job.environment || onStop === undefined) return;
+  const target = lookup.jobs.get(onStop);
+  const prefix = `${job.name} job: on_stop job ${onStop}`;
+  let problem: string | null = null;
+  if (!target) problem = 'is not defined';
+  else if (!target.environment) problem = 'does not have environment defined';
+  else if (target.environment.name !== job.environment.name) problem = 'have different environment name';
+  else if (target.environment.action !== 'stop') problem = 'needs to have action stop defined';
+  if (problem) problems.error(`${prefix} ${problem}`, at('environment'));
+}
+
+/** Unknown stages were reported already; they do not add need/dependency errors. */
+function earlierOrSame(targetStage: string, ownStage: string, lookup: Lookup): boolean {
+  const target = lookup.stageIndex.get(targetStage);
+  const own = lookup.stageIndex.get(ownStage);
+  return target === undefined || own === undefined || target <= own;
+}
+
+function locateIn(problems: Problems, entry: ComposedJob, key: string, index?: number): SourceLocation {
+  const fallback = entry.job.location ?? problems.fileLocation;
+  const value = entry.source[key];
+  if (index !== undefined && Array.isArray(value) && !value.some(Array.isArray)) {
+    return problems.locate(value, index, problems.locate(entry.source, key, fallback));
+  }
+  return problems.locate(entry.source, key, fallback);
+}
+
+/** Ruby's `Array#inspect` of strings: `["a", "b"]`. */
+function rubyInspect(names: readonly string[]): string {
+  return `[${names.map((name) => JSON.stringify(name)).join(', ')}]`;
+}

@@ -1,0 +1,42 @@
+// The port through which config/ reads files for `include` (spec §4.2). The core does no I/O: the
+// real implementation (fs, git, HTTPS, GitLab API) lives in platform/source-reader.ts, tests use
+// an in-memory one. Results are data, never exceptions, so every failure maps to GitLab's message.
+
+/** A repository files are read from. */
+export type SourceProject =
+  /** The project being run: its working tree. */
+  | { kind: 'self' }
+  /** `include:project` (path as written, compared case-insensitively); ref null = the project's HEAD. */
+  | { kind: 'project'; path: string; ref: string | null }
+  /** A CI/CD component project `<fqdn>/<project path>` at `version` (as written: tag, branch, SHA, ~latest). */
+  | { kind: 'component'; path: string; version: string };
+
+export type FileResult =
+  /** `origin` is how the file is named in messages (a path, a URL); defaults to the path asked for. */
+  | { status: 'ok'; content: string; origin?: string }
+  | { status: 'missing-file'; hint?: string }
+  | { status: 'missing-project'; hint?: string }
+  | { status: 'missing-ref' }
+  /** The source could not be reached (network, permissions); `message` says why. */
+  | { status: 'unavailable'; message: string; hint?: string };
+
+export type RemoteResult =
+  | { status: 'ok'; content: string }
+  | { status: 'timeout' }
+  | { status: 'socket'; message?: string }
+  | { status: 'http-error'; message?: string }
+  | { status: 'http-status'; code: number };
+
+export interface SourceReader {
+  /** A file of `project` at `path` (relative to the repository root, no leading slash). */
+  readFile(project: SourceProject, path: string): Promise<FileResult>;
+  /**
+   * Every file below `directory` ('' = the whole repository), recursively, as paths relative to the
+   * repository root; null when the project cannot be read.
+   */
+  listFiles(project: SourceProject, directory: string): Promise<string[] | null>;
+  /** HTTP(S) GET of an `include:remote` URL. */
+  fetchRemote(url: string): Promise<RemoteResult>;
+  /** A file of GitLab's template collection, e.g. `Jobs/SAST.gitlab-ci.yml`. */
+  readTemplate(name: string): Promise<FileResult>;
+}

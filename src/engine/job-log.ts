@@ -1,0 +1,74 @@
+// One job's log: executor bytes and runner lines go through one streaming decoder and ONE masker before
+// any job_output event leaves the engine (runner-behavior.md §10.4: masking applies to everything written
+// to the trace, including runner messages, even when a secret is split across writes).
+import type { JobIO } from '../executors/executor.js';
+import { type Masker, createMasker } from '../variables/index.js';
+import type { Clock, JobLogger } from './options.js';
+
+const RESET = '\x1b[0;m';
+const CLEAR = '\x1b[0K';
+
+export class JobLog implements JobLogger {
+  private readonly decoder = new TextDecoder('utf-8');
+  private readonly masker: Masker;
+
+  /** Raw executor output enters here. */
+  readonly io: JobIO = { output: (chunk) => this.push(this.decoder.decode(chunk, { stream: true })) };
+
+  constructor(
+    private readonly emit: (text: string) => void,
+    secrets: string[],
+    private readonly clock: Clock,
+  ) {
+    this.masker = createMasker(secrets);
+  }
+
+  print(message: string): void {
+    this.write(`${CLEAR}${message}${RESET}\n`);
+  }
+
+  info(message: string): void {
+    this.write(`\x1b[32;1m${message}${RESET}\n`);
+  }
+
+  warn(message: string): void {
+    this.write(`\x1b[0;33mWARNING: ${message}${RESET}\n`);
+  }
+
+  error(message: string): void {
+    this.write(`\x1b[31;1mERROR: ${message}${RESET}\n`);
+  }
+
+  /** `section_start:<unix seconds>:<name>\r\e[0K` then the bold cyan title (runner-behavior.md §10.1). */
+  sectionStart(name: string, title: string): void {
+    this.write(`section_start:${this.unixSeconds()}:${name}\r${CLEAR}`);
+    this.write(`${CLEAR}\x1b[36;1m${title}${RESET}\n`);
+  }
+
+  sectionEnd(name: string): void {
+    this.write(`section_end:${this.unixSeconds()}:${name}\r${CLEAR}`);
+  }
+
+  /** Emits everything held back (an incomplete UTF-8 sequence, a possible secret prefix). */
+  flush(): void {
+    this.push(this.decoder.decode());
+    const rest = this.masker.flush();
+    if (rest !== '') this.emit(rest);
+  }
+
+  /** Runner text: bytes still in the decoder belong before it. */
+  private write(text: string): void {
+    this.push(this.decoder.decode());
+    this.push(text);
+  }
+
+  private push(text: string): void {
+    if (text === '') return;
+    const masked = this.masker.push(text);
+    if (masked !== '') this.emit(masked);
+  }
+
+  private unixSeconds(): number {
+    return Math.floor(this.clock.now() / 1000);
+  }
+}

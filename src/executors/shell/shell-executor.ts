@@ -1,0 +1,152 @@
+// The shell executor: jobs run on the host, in a copy of the project under glci's state directory
+// (or in the project itself with `inPlace`, for `--shell-in-place`). The image: keyword is ignored,
+// as GitLab Runner's shell executor ignores it (runner-behavior.md §13).
+import { lstat, mkdir, rm, rmdir } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
+import type { Readable } from 'node:stream';
+import { jobBuildRoot } from '../../artifacts/state-paths.js';
+import { ExecutorError } from '../../errors.js';
+import type { PlannedJob } from '../../model/plan.js';
+import { extractArchive, packPaths } from '../../platform/archive.js';
+import { listProjectFiles } from '../../platform/project-files.js';
+import type { Executor, JobEnvironment, JobIO, PrepareOptions, ScriptStep, StepOutcome } from '../executor.js';
+import { copyCheckout } from './checkout-copy.js';
+import { findShell } from './find-shell.js';
+import { runInProcessGroup } from './process-group.js';
+
+export interface ShellExecutorOptions {
+  /** Run jobs in the project directory itself instead of a copy (`--shell-in-place`). */
+  inPlace?: boolean;
+  /** Force a shell; by default bash, or sh when bash is not installed. */
+  shell?: 'bash' | 'sh';
+  /** Environment the shell starts with (job variables are exported by the script); default: this process's. */
+  env?: NodeJS.ProcessEnv;
+  /** Time between SIGTERM and SIGKILL when a step times out or is canceled (default 5 s). */
+  killGraceMs?: number;
+  /** Lists the files of the checkout copy (default: tracked + untracked-not-ignored, platform/project-files). */
+  listFiles?: (dir: string) => Promise<string[]>;
+}
+
+const DEFAULT_KILL_GRACE_MS = 5000;
+
+/** `path` inside `root` (relative to it), or null when it points outside. */
+function insideRelative(root: string, path: string): string | null {
+  const rel = relative(root, resolve(root, path));
+  if (rel === '') return '.';
+  if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return null;
+  return rel.split(sep).join('/');
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await lstat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+interface ShellEnvironmentSpec {
+  root: string;
+  projectDir: string;
+  buildsDir: string;
+  tmpDir: string;
+  shell: 'bash' | 'sh';
+  inPlace: boolean;
+  env: NodeJS.ProcessEnv;
+  killGraceMs: number;
+  io: JobIO;
+}
+
+class ShellEnvironment implements JobEnvironment {
+  readonly projectDir: string;
+  readonly buildsDir: string;
+  readonly tmpDir: string;
+
+  constructor(private readonly spec: ShellEnvironmentSpec) {
+    this.projectDir = spec.projectDir;
+    this.buildsDir = spec.buildsDir;
+    this.tmpDir = spec.tmpDir;
+  }
+
+  async run(step: ScriptStep, signal: AbortSignal): Promise<StepOutcome> {
+    const cwd = (await exists(this.projectDir)) ? this.projectDir : this.spec.root;
+    return runInProcessGroup({
+      command: this.spec.shell,
+      cwd,
+      env: this.spec.env,
+      input: step.script,
+      onOutput: (chunk) => this.spec.io.output(chunk),
+      ...(step.timeoutMs !== undefined ? { timeoutMs: step.timeoutMs } : {}),
+      signal,
+      killGraceMs: this.spec.killGraceMs,
+    });
+  }
+
+  async copyIn(tar: Readable, to: string): Promise<void> {
+    const target = resolve(this.projectDir, to);
+    try {
+      await extractArchive(tar, target);
+    } catch (error) {
+      throw new ExecutorError('SHELL_COPY_IN', `cannot extract into ${target}: ${String(error)}`, undefined, { cause: error });
+    }
+  }
+
+  async copyOut(paths: string[]): Promise<Readable> {
+    const selected: string[] = [];
+    for (const path of paths) {
+      const rel = insideRelative(this.projectDir, path);
+      if (rel === null) throw new ExecutorError('SHELL_COPY_OUT', `${path} is outside the project directory ${this.projectDir}`);
+      const clean = posix.normalize(rel);
+      if (!selected.includes(clean) && (await exists(join(this.projectDir, clean)))) selected.push(clean);
+    }
+    return packPaths(this.projectDir, selected);
+  }
+
+  async cleanup(): Promise<void> {
+    await rm(this.spec.root, { recursive: true, force: true });
+    await rmdir(dirname(this.spec.root)).catch(() => undefined); // the pipeline's builds folder, once empty
+  }
+}
+
+async function prepare(job: PlannedJob, prepareOptions: PrepareOptions, io: JobIO, signal: AbortSignal, options: ShellExecutorOptions): Promise<JobEnvironment> {
+  const env = options.env ?? process.env;
+  const shell = await findShell(options.shell, env.PATH);
+  const inPlace = options.inPlace ?? false;
+  const root = jobBuildRoot(prepareOptions.stateDir, prepareOptions.pipelineId, job.name);
+  const projectName = basename(prepareOptions.sourceDir);
+  const spec: ShellEnvironmentSpec = {
+    root,
+    projectDir: inPlace ? prepareOptions.sourceDir : join(root, projectName),
+    buildsDir: inPlace ? dirname(prepareOptions.sourceDir) : root,
+    tmpDir: join(root, `${projectName}.tmp`),
+    shell,
+    inPlace,
+    env,
+    killGraceMs: options.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
+    io,
+  };
+  io.output(Buffer.from(`Using Shell (${shell}) executor...\n`));
+  await rm(root, { recursive: true, force: true }); // a leftover of an interrupted run
+  await mkdir(spec.tmpDir, { recursive: true });
+  if (!inPlace) {
+    try {
+      const files = await (options.listFiles ?? listProjectFiles)(prepareOptions.sourceDir);
+      const stateRel = insideRelative(prepareOptions.sourceDir, prepareOptions.stateDir);
+      await copyCheckout(prepareOptions.sourceDir, spec.projectDir, files, stateRel === '.' ? null : stateRel, signal);
+    } catch (error) {
+      await rm(root, { recursive: true, force: true });
+      if (signal.aborted) throw new ExecutorError('SHELL_PREPARE_CANCELED', 'preparation of the shell environment was canceled');
+      throw new ExecutorError('SHELL_PREPARE', `cannot copy the project into ${spec.projectDir}: ${String(error)}`, undefined, { cause: error });
+    }
+  }
+  return new ShellEnvironment(spec);
+}
+
+/** The shell executor (runs job scripts with bash or sh on this machine). */
+export function createShellExecutor(options: ShellExecutorOptions = {}): Executor {
+  return {
+    name: 'shell',
+    prepare: (job, prepareOptions, io, signal) => prepare(job, prepareOptions, io, signal, options),
+  };
+}

@@ -1,0 +1,148 @@
+// Tar archives on the host: the only module that imports node-tar. Executors use it for copyIn/copyOut,
+// artifacts/ for filtering archives into the local artifact and cache store. node-tar strips absolute
+// paths and `..` segments when extracting, so an archive can never write outside its target directory.
+import { mkdir } from 'node:fs/promises';
+import { Readable, type Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import * as tar from 'tar';
+
+export type ArchiveEntryType = 'file' | 'directory' | 'symlink' | 'other';
+
+/** What a filter sees of one archive entry. */
+export interface ArchiveEntryInfo {
+  /** Normalised relative path: no leading `./`, no trailing `/`; `''` for the root directory entry. */
+  path: string;
+  type: ArchiveEntryType;
+  size: number;
+  /** Modification time stored in the archive (second precision), when present. */
+  mtime: Date | undefined;
+}
+
+/** A tar stream of `paths` (relative to `cwd`, directories recursively); symlinks stay links. */
+export function packPaths(cwd: string, paths: string[]): Readable {
+  if (paths.length === 0) return emptyArchive();
+  return Readable.from(tar.c({ cwd, portable: true, follow: false }, paths));
+}
+
+/** An archive with no entries (two zero blocks). */
+export function emptyArchive(): Readable {
+  return Readable.from([Buffer.alloc(1024)]);
+}
+
+/** Extracts a tar stream into `dir` (created when missing), overwriting existing files. */
+export async function extractArchive(input: Readable, dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const unpack = tar.x({ cwd: dir, preserveOwner: false });
+  await new Promise<void>((resolve, reject) => {
+    unpack.on('finish', () => resolve());
+    unpack.on('error', reject);
+    input.on('error', reject);
+    rejectOnWarnings(unpack, input, reject);
+    input.pipe(unpack);
+  });
+}
+
+/**
+ * node-tar reports damaged archives and refused entries as warnings; treat them as errors, except the
+ * informational ones and the "unrecognized format" of an archive with no entries (only zero blocks).
+ */
+function rejectOnWarnings(emitter: tar.Parser | tar.Unpack, input: Readable, reject: (error: Error) => void): void {
+  let sawData = false;
+  const watch = (chunk: Uint8Array) => {
+    if (chunk.some((byte) => byte !== 0)) {
+      sawData = true;
+      input.off('data', watch);
+    }
+  };
+  input.on('data', watch);
+  emitter.on('warn', (code: string, message: string | Error) => {
+    if (code === 'TAR_ENTRY_INFO' || (code === 'TAR_BAD_ARCHIVE' && !sawData)) return;
+    reject(new Error(`${code}: ${message instanceof Error ? message.message : message}`));
+  });
+}
+
+/** `./a/b/` → `a/b`; `.` and `./` → `''`. Returns null for paths that would leave the root. */
+export function normalizeEntryPath(raw: string): string | null {
+  const parts: string[] = [];
+  for (const part of raw.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') return null;
+    parts.push(part);
+  }
+  if (raw.startsWith('/')) return null;
+  return parts.join('/');
+}
+
+function entryType(type: string): ArchiveEntryType {
+  if (type === 'File' || type === 'OldFile' || type === 'ContiguousFile') return 'file';
+  if (type === 'Directory') return 'directory';
+  if (type === 'SymbolicLink') return 'symlink';
+  return 'other';
+}
+
+function describe(entry: tar.ReadEntry): ArchiveEntryInfo | null {
+  const path = normalizeEntryPath(entry.path);
+  if (path === null) return null;
+  return { path, type: entryType(entry.type), size: entry.size ?? 0, mtime: entry.mtime };
+}
+
+/** Runs a node-tar parser over `input`; `onEntry` must consume or resume every entry it gets. */
+async function parse(input: Readable, onEntry: (entry: tar.ReadEntry, info: ArchiveEntryInfo | null) => void): Promise<void> {
+  const parser = new tar.Parser();
+  const done = new Promise<void>((resolve, reject) => {
+    parser.on('end', () => resolve());
+    parser.on('error', reject);
+    input.on('error', reject);
+    rejectOnWarnings(parser, input, reject);
+  });
+  parser.on('entry', (entry: tar.ReadEntry) => onEntry(entry, describe(entry)));
+  input.pipe(parser);
+  await done;
+}
+
+/**
+ * Copies the entries of `input` that `keep` accepts into a new tar written to `output`, streaming
+ * (nothing is held in memory). Entries whose path would leave the root are dropped.
+ */
+export async function filterArchive(input: Readable, keep: (entry: ArchiveEntryInfo) => boolean, output: Writable): Promise<void> {
+  const pack = new tar.Pack({ portable: true });
+  const written = finished(output);
+  pack.pipe(output);
+  try {
+    await parse(input, (entry, info) => {
+      if (info !== null && info.path !== '' && keep(info)) pack.add(entry);
+      else entry.resume();
+    });
+  } catch (error) {
+    pack.end();
+    await written.catch(() => undefined);
+    throw error;
+  }
+  pack.end();
+  await written;
+}
+
+/** Reads the contents of the file entries `want` accepts (for small files: reports, key files). */
+export async function readArchiveFiles(input: Readable, want: (entry: ArchiveEntryInfo) => boolean): Promise<Map<string, Buffer>> {
+  const files = new Map<string, Buffer>();
+  await parse(input, (entry, info) => {
+    if (info === null || info.type !== 'file' || !want(info)) {
+      entry.resume();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    entry.on('data', (chunk: Buffer) => chunks.push(chunk));
+    entry.on('end', () => files.set(info.path, Buffer.concat(chunks)));
+  });
+  return files;
+}
+
+/** Lists the entries of an archive without keeping their contents. */
+export async function listArchive(input: Readable): Promise<ArchiveEntryInfo[]> {
+  const entries: ArchiveEntryInfo[] = [];
+  await parse(input, (entry, info) => {
+    if (info !== null && info.path !== '') entries.push(info);
+    entry.resume();
+  });
+  return entries;
+}

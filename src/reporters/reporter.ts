@@ -1,0 +1,56 @@
+// The reporter contract (DESIGN.md "The three contracts"): observers of PipelineEvent with optional hooks,
+// fed by one observer function that fans every event out to the active reporters.
+import type { PipelineEvent } from '../model/events.js';
+
+export type EventOf<T extends PipelineEvent['type']> = Extract<PipelineEvent, { type: T }>;
+
+export interface Reporter {
+  /** The run begins; the plan lists every job. */
+  onPipelineStart?(event: EventOf<'pipeline_start'>): void;
+  /** A job is ready to run and waits for a free slot (again, for a retry). */
+  onJobQueued?(event: EventOf<'job_queued'>): void;
+  /** An attempt of a job starts (attempt 1, then 2.. for retries). */
+  onJobStart?(event: EventOf<'job_start'>): void;
+  /** Masked job log text, in arbitrary chunks (not line-aligned). */
+  onJobOutput?(event: EventOf<'job_output'>): void;
+  /** A job reached its final state for this run (also skipped, manual and canceled-before-start jobs). */
+  onJobEnd?(event: EventOf<'job_end'>): void;
+  /** The run is over; the result has every job. */
+  onPipelineEnd?(event: EventOf<'pipeline_end'>): void;
+}
+
+/** Where a reporter writes: process.stdout, a file stream, or a test buffer. */
+export interface OutputStream {
+  write(chunk: string): unknown;
+  /** True for terminals; colour is used only there. */
+  isTTY?: boolean;
+}
+
+/** Colour only on a terminal and only when NO_COLOR is unset (https://no-color.org). */
+export function shouldUseColor(stream: OutputStream, env: Readonly<Record<string, string | undefined>>): boolean {
+  return stream.isTTY === true && (env.NO_COLOR === undefined || env.NO_COLOR === '');
+}
+
+/** One observer that hands each event to every reporter's matching hook, in order. */
+export function fanOut(reporters: readonly Reporter[]): (event: PipelineEvent) => void {
+  return (event) => {
+    for (const reporter of reporters) deliver(reporter, event);
+  };
+}
+
+function deliver(reporter: Reporter, event: PipelineEvent): void {
+  switch (event.type) {
+    case 'pipeline_start':
+      return reporter.onPipelineStart?.(event);
+    case 'job_queued':
+      return reporter.onJobQueued?.(event);
+    case 'job_start':
+      return reporter.onJobStart?.(event);
+    case 'job_output':
+      return reporter.onJobOutput?.(event);
+    case 'job_end':
+      return reporter.onJobEnd?.(event);
+    case 'pipeline_end':
+      return reporter.onPipelineEnd?.(event);
+  }
+}
