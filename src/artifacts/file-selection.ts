@@ -88,23 +88,19 @@ export class FileSelection {
     this.bases = minimalBases(bases);
   }
 
-  /** Whether `entry` belongs to the selection (and counts it). */
+  /** Whether `entry` belongs to the selection (and counts it: excluded entries count only as excluded). */
   accept(entry: ArchiveEntryInfo): boolean {
-    let included = false;
-    for (const m of this.includes) {
-      if (selfOrAncestorMatches(m.test, entry.path)) {
-        m.count++;
-        included = true;
-      }
-    }
-    if (this.isUntracked(entry)) {
-      this.untrackedCount++;
-      included = true;
-    }
-    if (!included) return false;
+    const matched = this.includes.filter((m) => selfOrAncestorMatches(m.test, entry.path));
+    const untracked = this.isUntracked(entry);
+    if (matched.length === 0 && !untracked) return false;
     const excluded = this.excludes.find((m) => m.test(entry.path));
-    if (excluded) excluded.count++;
-    return excluded === undefined;
+    if (excluded) {
+      excluded.count++;
+      return false;
+    }
+    matched.forEach((m) => m.count++);
+    if (untracked) this.untrackedCount++;
+    return true;
   }
 
   /** The runner's per-pattern report lines, in its wording. */

@@ -19,7 +19,7 @@ describe('performance', () => {
     const start = performance.now();
     const result = await resolve(files);
     const elapsed = performance.now() - start;
-    expect(Object.keys(result.root)).toHaveLength(1000 + 5);
+    expect(Object.keys(result.root)).toHaveLength(1000 + 4);
     expect((result.root['job-999'] as Record<string, unknown>).variables).toEqual({ A: 'a', B: 'b', N: '999', F: 1 });
     expect(elapsed).toBeLessThan(1500);
   });
