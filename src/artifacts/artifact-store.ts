@@ -12,10 +12,10 @@ import type { JobEnvironment, JobIO } from '../executors/executor.js';
 import type { ArtifactsDefinition } from '../model/config.js';
 import type { JobVariable, PlannedJob } from '../model/plan.js';
 import { listArchive, readArchiveFiles } from '../platform/archive.js';
-import { expandRunner, expandRunnerVariables } from '../script/expand-runner.js';
 import { DEFAULT_DOTENV_LIMITS, dotenvSizeError, parseDotenv, type DotenvLimits, type DotenvResult, type DotenvVariable } from './dotenv.js';
 import { archiveSelection } from './env-archive.js';
 import { FileSelection } from './file-selection.js';
+import { runnerVariables, type RunnerVariables } from './runner-variables.js';
 import { jobArtifactsDir } from './state-paths.js';
 import { toStageLogger, type StageLogger } from './stage-log.js';
 
@@ -86,7 +86,7 @@ async function storeSelection(env: JobEnvironment, selection: FileSelection, fil
 interface StoreContext {
   env: JobEnvironment;
   dir: string;
-  variables: JobVariable[];
+  vars: RunnerVariables;
   tracked: ReadonlySet<string>;
   log: StageLogger;
 }
@@ -96,8 +96,8 @@ async function storeArchive(ctx: StoreContext, artifacts: ArtifactsDefinition, n
   ctx.log.info('Uploading artifacts...');
   const selection = new FileSelection(
     {
-      paths: artifacts.paths.map((p) => expandRunner(p, ctx.variables)),
-      exclude: artifacts.exclude.map((p) => expandRunner(p, ctx.variables)),
+      paths: artifacts.paths.map((p) => ctx.vars.expand(p)),
+      exclude: artifacts.exclude.map((p) => ctx.vars.expand(p)),
       untracked: artifacts.untracked,
       tracked: ctx.tracked,
     },
@@ -114,7 +114,7 @@ async function storeReports(ctx: StoreContext, reports: Record<string, string[]>
   await mkdir(join(ctx.dir, 'reports'), { recursive: true });
   for (const [type, patterns] of Object.entries(reports)) {
     ctx.log.info('Uploading artifacts...');
-    const paths = patterns.map((p) => expandRunner(p, ctx.variables));
+    const paths = patterns.map((p) => ctx.vars.expand(p));
     const selection = new FileSelection({ paths, exclude: [], untracked: false, tracked: ctx.tracked }, ctx.env.projectDir);
     const file = join(ctx.dir, 'reports', `${type}.tar`);
     if ((await storeSelection(ctx.env, selection, file, ctx.log)) === 0) continue;
@@ -155,13 +155,13 @@ export async function saveArtifacts(
   const artifacts = job.artifacts;
   if (artifacts === null) return { dotenv: [], dotenvErrors: [], metadata: null };
   const dir = jobArtifactsDir(store.stateDir, store.pipelineId, job.name);
-  const variables = expandRunnerVariables(vars);
+  const runner = runnerVariables(vars);
   const log = toStageLogger(io);
-  const name = expandRunner(artifacts.name ?? '', variables) || 'artifacts';
+  const name = runner.expand(artifacts.name ?? '') || 'artifacts';
   try {
     await rm(dir, { recursive: true, force: true }); // a retried job replaces its artifacts
     await mkdir(dir, { recursive: true });
-    const ctx: StoreContext = { env, dir, variables, tracked: new Set(options.trackedFiles ?? []), log };
+    const ctx: StoreContext = { env, dir, vars: runner, tracked: new Set(options.trackedFiles ?? []), log };
     const archiveEntries = whenMatches(artifacts.when, jobSucceeded) ? await storeArchive(ctx, artifacts, name) : null;
     const reports = await storeReports(ctx, artifacts.reports);
     const dotenv = await dotenvOf(dir, reports.dotenv, options.dotenvLimits);

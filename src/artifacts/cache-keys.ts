@@ -6,22 +6,21 @@ import type { JobEnvironment } from '../executors/executor.js';
 import type { CacheDefinition } from '../model/config.js';
 import type { JobVariable } from '../model/plan.js';
 import { readArchiveFiles } from '../platform/archive.js';
-import { expandRunner, expandRunnerVariables } from '../script/expand-runner.js';
 import { composeFilesKey, defaultKeyPrefix, filesDigest, gitBlobId, keyFilePattern, sanitizeCacheKey } from './cache-key.js';
+import { runnerVariables, type RunnerVariables } from './runner-variables.js';
 import type { StageLogger } from './stage-log.js';
 
 /** Runner-side facts the key computation needs, derived once from the job's variables. */
 export interface CacheKeyContext {
   /** The job's variables after the runner's own expansion (`GetAllVariables`). */
-  variables: JobVariable[];
+  vars: RunnerVariables;
   jobName: string;
   ref: string;
 }
 
 export function cacheKeyContext(vars: readonly JobVariable[]): CacheKeyContext {
-  const variables = expandRunnerVariables(vars);
-  const value = (key: string) => variables.findLast((v) => v.key === key)?.value ?? '';
-  return { variables, jobName: value('CI_JOB_NAME'), ref: value('CI_COMMIT_REF_NAME') };
+  const runner = runnerVariables(vars);
+  return { vars: runner, jobName: runner.value('CI_JOB_NAME'), ref: runner.value('CI_COMMIT_REF_NAME') };
 }
 
 /** Contents' digest of the key:files entries found in the checkout, or null when none exists. */
@@ -75,7 +74,7 @@ export async function resolveCacheKeys(env: JobEnvironment, caches: readonly Cac
  * sanitised. Returns '' (after logging why) when nothing usable is left.
  */
 export function runnerCacheKey(rawKey: string, context: CacheKeyContext, log: StageLogger): string {
-  const expanded = rawKey === '' ? posix.join('/', context.jobName, context.ref).slice(1).replace(/\/+$/, '') : expandRunner(rawKey, context.variables);
+  const expanded = rawKey === '' ? posix.join('/', context.jobName, context.ref).slice(1).replace(/\/+$/, '') : context.vars.expand(rawKey);
   const { key, warning } = sanitizeCacheKey(expanded);
   if (warning !== null) log.warn(warning);
   return key;
@@ -85,12 +84,12 @@ export function runnerCacheKey(rawKey: string, context: CacheKeyContext, log: St
 export function fallbackCacheKeys(cache: CacheDefinition, context: CacheKeyContext, log: StageLogger): string[] {
   const keys: string[] = [];
   for (const raw of cache.fallbackKeys) {
-    const expanded = expandRunner(raw, context.variables);
+    const expanded = context.vars.expand(raw);
     if (expanded === '') continue;
     const key = runnerCacheKey(expanded, context, log);
     if (key !== '') keys.push(key);
   }
-  const global = context.variables.findLast((v) => v.key === 'CACHE_FALLBACK_KEY')?.value ?? '';
+  const global = context.vars.value('CACHE_FALLBACK_KEY');
   if (global !== '') {
     const key = runnerCacheKey(global, context, log);
     if (key.endsWith('-protected')) log.warn(`CACHE_FALLBACK_KEY ${JSON.stringify(key)} not allowed to end in "-protected"`);
@@ -103,7 +102,7 @@ export type CachePolicyCheck = 'yes' | 'no' | 'unknown';
 
 /** Whether a cache policy (runner-expanded; empty = pull-push) allows `pull` or `push`. */
 export function policyAllows(policy: string, context: CacheKeyContext, action: 'pull' | 'push'): CachePolicyCheck {
-  const expanded = expandRunner(policy, context.variables);
+  const expanded = context.vars.expand(policy);
   if (expanded === '' || expanded === 'pull-push') return 'yes';
   if (expanded === 'pull' || expanded === 'push') return expanded === action ? 'yes' : 'no';
   return 'unknown';

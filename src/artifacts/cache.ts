@@ -10,7 +10,6 @@ import type { JobVariable } from '../model/plan.js';
 import { archiveSelection } from './env-archive.js';
 import { FileSelection } from './file-selection.js';
 import { cacheKeyContext, fallbackCacheKeys, policyAllows, resolveCacheKeys, runnerCacheKey, type CacheKeyContext } from './cache-keys.js';
-import { expandRunner } from '../script/expand-runner.js';
 import { cacheKeyDir } from './state-paths.js';
 import { toStageLogger, type StageLogger } from './stage-log.js';
 
@@ -130,7 +129,7 @@ async function archiveOne(
   await mkdir(dir, { recursive: true });
   const final = join(dir, ARCHIVE);
   const temp = join(dir, `${ARCHIVE}.${process.pid}.${Date.now()}.tmp`);
-  const paths = cache.paths.map((p) => expandRunner(p, context.variables));
+  const paths = cache.paths.map((p) => context.vars.expand(p));
   const selection = new FileSelection({ paths, exclude: [], untracked: cache.untracked, tracked }, env.projectDir);
   try {
     const summary = await archiveSelection(env, selection, temp);

@@ -1,6 +1,7 @@
 // Base of every glci command: global flags (each with a GLCI_* environment variable), --json,
 // and the single place where errors are rendered and the exit status is set.
 import { Command, Flags } from '@oclif/core';
+import { GlciError, UsageError } from '../errors.js';
 import { renderError } from './render-error.js';
 
 export abstract class BaseCommand extends Command {
@@ -29,7 +30,8 @@ export abstract class BaseCommand extends Command {
   }
 
   protected override async catch(err: Error & { exitCode?: number }): Promise<void> {
-    const rendered = renderError(err);
+    // Before parse() finishes, any error is about the command line (a flag's own check, e.g. --cwd exists).
+    const rendered = this.parsed || err instanceof GlciError ? renderError(err) : renderError(new UsageError(err.message));
     if (rendered.exitCode === 0) return;
     process.exitCode = rendered.exitCode;
     if (process.env.GLCI_DEBUG && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);

@@ -207,8 +207,12 @@ async function walk(root: string, start: string): Promise<string[]> {
   return files;
 }
 
-/** `dir/path` when it stays inside `dir` (include paths never reach outside the repository). */
+/**
+ * `dir/path` for a plain repository path. GitLab looks paths up as written, so `./x`, `a//b` and
+ * `..` name no file there either (and nothing outside the repository can be reached).
+ */
 function inside(dir: string, path: string): string | null {
+  if (path !== '' && path.split('/').some((segment) => segment === '' || segment === '.' || segment === '..')) return null;
   const full = resolve(dir, path);
   const rel = relative(dir, full);
   return rel.startsWith('..') || isAbsolute(rel) ? null : full;

@@ -7,7 +7,8 @@ import type { RawMapping, ResolvedRawConfig } from '../raw.js';
 import { isBlank } from './commands.js';
 import { parseDefaults } from './defaults.js';
 import { composeJob, type JobContext, jobSite } from './job.js';
-import { classify } from './job-kinds.js';
+import { classify, JOB_KEYS } from './job-kinds.js';
+import { checkAllowedKeys } from './keys.js';
 import { type ComposedJob, validateLogic } from './logical.js';
 import { isMapping } from './shapes.js';
 import { Problems, Site } from './site.js';
@@ -71,6 +72,8 @@ function composeJobs(root: Site, keys: readonly string[], classes: Map<string, R
     }
     if (kind.type === 'invalid') {
       site.verbatim(`jobs ${key} config should implement the script:, run:, or trigger: keyword`.toLowerCase());
+      // GitLab stops there; a misspelt `script` is the usual cause, so also point at unknown keys.
+      if (isMapping(value)) checkAllowedKeys(site, value, JOB_KEYS);
       continue;
     }
     composed.push({ job: composeJob(site, kind.kind, context), source: value as RawMapping });

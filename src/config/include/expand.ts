@@ -89,7 +89,8 @@ function prepareInterpolation(file: FileToExpand, header: RawMapping | null, ses
     return false;
   }
   const component = inputs.component && file.scope.component ? pick(file.scope.component, inputs.component) : null;
-  return (report) => interpolationHook({ inputs: inputs.values, component, variables: file.scope.variables }, report);
+  const isFloat = (holder: object, key: string | number): boolean => session.table.isFloat(holder, key);
+  return (report) => interpolationHook({ inputs: inputs.values, component, variables: file.scope.variables, isFloat }, report);
 }
 
 async function mergeIncludes(content: RawMapping, scope: FileScope, session: IncludeSession): Promise<RawMapping> {

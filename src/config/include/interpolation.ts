@@ -17,6 +17,8 @@ export interface InterpolationScope {
   component: Readonly<Record<string, string>> | null;
   /** Variables `expand_vars` sees. */
   variables: VariableLookup;
+  /** Float flags of nested input values (arrays printed inside strings). */
+  isFloat?: (holder: object, key: string | number) => boolean;
 }
 
 type BlockResult = { ok: true; value: unknown; float: boolean } | { ok: false; error: string };
@@ -62,7 +64,8 @@ export function interpolationHook(scope: InterpolationScope, report: (message: s
       return { value, float, splice: role === 'item' && Array.isArray(value) };
     }
     let out = text;
-    for (const { block, result } of results) out = out.split(block).join(rubyToS(result.value, result.float, { symbolKeys: true }));
+    const options = { symbolKeys: true, ...(scope.isFloat ? { isFloat: scope.isFloat } : {}) };
+    for (const { block, result } of results) out = out.split(block).join(rubyToS(result.value, result.float, options));
     return { value: out, float: false, splice: false };
   };
 }

@@ -108,44 +108,44 @@ function referenceTag(node: YamlNode, ctx: ConvertContext, depth: number): Refer
 
 function mapping(pairs: Pair[], node: YamlNode, ctx: ConvertContext, depth: number): RawMapping {
   const out: RawMapping = {};
-  ctx.table.setNode(out, where(ctx, node));
+  ctx.table.setNode(out, ctx.lines, offsetOf(ctx, node));
   const written = new Set<string>();
   for (const pair of pairs) {
     if (!isPair(pair)) continue;
     const keyNode = pair.key as YamlNode | null;
-    const keyLocation = keyNode ? where(ctx, keyNode) : where(ctx, node);
+    const keyOffset = offsetOf(ctx, keyNode ?? node);
     if (isMergeKey(keyNode)) {
-      mergeInto(out, pair.value as YamlNode | null, keyLocation, ctx, depth);
+      mergeInto(out, pair.value as YamlNode | null, keyOffset, ctx, depth);
       continue;
     }
     let key = keyText(convert(keyNode, ctx, depth + 1));
-    const rewritten = ctx.hook?.(key, keyLocation, 'key');
+    const rewritten = ctx.hook?.(key, ctx.lines.at(keyOffset), 'key');
     if (rewritten) key = rubyToS(rewritten.value, rewritten.float);
-    if (written.has(key)) duplicate(key, keyLocation, ctx);
+    if (written.has(key)) duplicate(key, ctx.lines.at(keyOffset), ctx);
     written.add(key);
     ctx.path.push(key);
     const value = valueOf(pair.value as YamlNode | null, 'value', ctx, depth);
     ctx.path.pop();
     assignKey(out, key, value.value);
-    ctx.table.setKey(out, key, keyLocation, value.float);
+    ctx.table.setKeyOffset(out, key, keyOffset, value.float);
   }
   return out;
 }
 
 function sequence(items: YamlNode[], node: YamlNode, ctx: ConvertContext, depth: number): unknown[] {
   const out: unknown[] = [];
-  ctx.table.setNode(out, where(ctx, node));
+  ctx.table.setNode(out, ctx.lines, offsetOf(ctx, node));
   for (const item of items) {
-    const location = item ? where(ctx, item) : where(ctx, node);
+    const offset = offsetOf(ctx, item ?? node);
     const value = valueOf(item, 'item', ctx, depth);
     if (value.splice && Array.isArray(value.value)) {
       for (let i = 0; i < value.value.length; i++) {
-        ctx.table.setKey(out, out.length, location, ctx.table.isFloat(value.value, i));
+        ctx.table.setKeyOffset(out, out.length, offset, ctx.table.isFloat(value.value, i));
         out.push(value.value[i]);
       }
       continue;
     }
-    ctx.table.setKey(out, out.length, location, value.float);
+    ctx.table.setKeyOffset(out, out.length, offset, value.float);
     out.push(value.value);
   }
   return out;
@@ -162,13 +162,13 @@ function valueOf(node: YamlNode | null, role: 'value' | 'item', ctx: ConvertCont
 }
 
 /** Psych's `revive_hash`: a `<<` key (unless tagged !!str) merges mappings at its position. */
-function mergeInto(out: RawMapping, valueNode: YamlNode | null, keyLocation: SourceLocation, ctx: ConvertContext, depth: number): void {
+function mergeInto(out: RawMapping, valueNode: YamlNode | null, keyOffset: number, ctx: ConvertContext, depth: number): void {
   const value = convert(valueNode, ctx, depth + 1).value;
   const sources = isSeq(valueNode) && Array.isArray(value) ? value : [value];
   if (!(isSeq(valueNode) || isMap(valueNode) || isAlias(valueNode)) || !sources.every(isMapping)) {
     // Psych keeps a `<<` whose value cannot be merged as an ordinary key.
     assignKey(out, '<<', value);
-    ctx.table.setKey(out, '<<', keyLocation);
+    ctx.table.setKeyOffset(out, '<<', keyOffset, false);
     return;
   }
   const merged: RawMapping = {};
@@ -205,8 +205,12 @@ function keyText(key: PsychScalar): string {
   return rubyToS(key.value, key.float);
 }
 
+function offsetOf(ctx: ConvertContext, node: YamlNode): number {
+  return ctx.offset + (node.range?.[0] ?? 0);
+}
+
 function where(ctx: ConvertContext, node: YamlNode): SourceLocation {
-  return ctx.lines.at(ctx.offset + (node.range?.[0] ?? 0));
+  return ctx.lines.at(offsetOf(ctx, node));
 }
 
 /** The position of the `!reference` text itself (the node range starts after the tag). */

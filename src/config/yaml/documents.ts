@@ -4,7 +4,7 @@
 // its first document counts), pieces that parse to nothing are dropped, and the first document is
 // a header only when at least two remain and it is a mapping with a `spec` key; the content is then
 // the last document, otherwise the first one.
-import { isMap, isScalar, parseAllDocuments, type Document, type Node as YamlNode } from 'yaml';
+import { isMap, isScalar, parseAllDocuments, YAMLMap, YAMLSeq, type Document, type Node as YamlNode, type Tags } from 'yaml';
 import type { ConfigDiagnostic, SourceLocation } from '../../model/config.js';
 
 /** Text positions → 1-based line and column for one file. */
@@ -43,8 +43,19 @@ export interface SplitDocuments {
 const DIVIDER = /^---\s+/gm;
 const MAX_PIECES = 3;
 
+// `!reference` is declared so that the parser keeps the node as it is, without an "unresolved tag"
+// warning per tag (building those warnings is costly on large files); convert.ts interprets it.
+const REFERENCE_TAGS: Tags = [
+  { tag: '!reference', collection: 'seq', nodeClass: YAMLSeq, resolve: (node) => node },
+  { tag: '!reference', collection: 'map', nodeClass: YAMLMap, resolve: (node) => node },
+  { tag: '!reference', resolve: (text: string) => text },
+];
+
+// Scalars are resolved by psych-scalar.ts, so the parser keeps them as strings (failsafe schema);
+// duplicate keys and `<<` are handled by convert.ts with Psych's semantics.
 export const PARSE_OPTIONS = {
   schema: 'failsafe',
+  customTags: REFERENCE_TAGS,
   uniqueKeys: false,
   merge: false,
   prettyErrors: false,

@@ -1,24 +1,25 @@
-// The LocationIndex implementation. Parsed nodes record their own location and their keys' /
-// items' locations. Nodes built later by deep merge (include, extends) do not copy those tables:
+// The LocationIndex implementation. Parsed nodes record their own position and their keys' /
+// items' positions as text offsets (turned into line/column only when asked, which keeps loading
+// large files cheap). Nodes built later by deep merge (include, extends) do not copy those tables:
 // they list the nodes they were merged from, and a key is looked up in the last source that has
-// it — the same "later wins" rule the merge applied to the value, so the location always
-// belongs to the definition that provided the value, at no cost until a location is asked for.
+// it — the same "later wins" rule the merge applied to the value, so the location always belongs
+// to the definition that provided the value, at no cost until a location is asked for.
 import type { SourceLocation } from '../../model/config.js';
 import type { LocationIndex } from '../raw.js';
+import type { LineIndex } from './documents.js';
 import { hasOwn } from './mapping.js';
 
 type Key = string | number;
 
-interface KeyRecord {
-  location: SourceLocation | null;
-  /** The scalar at this key was a YAML float (`1.0`), which Ruby prints as "1.0", not "1". */
-  float: boolean;
-}
+/** A key's position: `offset * 2 + floatBit` in the node's file, or an explicit record. */
+type KeyEntry = number | { location: SourceLocation | null; float: boolean };
 
 interface NodeRecord {
-  location: SourceLocation | null;
-  keys: Map<Key, KeyRecord> | undefined;
-  /** Merge inputs, earliest first; consulted for keys without an own record. */
+  lines: LineIndex | null;
+  /** Offset of the node in `lines`' file, or an explicit location. */
+  position: number | SourceLocation | null;
+  keys: Map<Key, KeyEntry> | undefined;
+  /** Merge inputs, earliest first; consulted for keys without an own entry. */
   sources: readonly object[] | undefined;
 }
 
@@ -29,55 +30,66 @@ export class LocationTable implements LocationIndex {
   readonly #nodes = new WeakMap<object, NodeRecord>();
 
   locate(node: object, key?: Key): SourceLocation | null {
-    if (key === undefined) return this.#nodes.get(node)?.location ?? null;
-    return this.#keyRecord(node, key)?.location ?? null;
+    if (key === undefined) {
+      const record = this.#nodes.get(node);
+      if (!record) return null;
+      return typeof record.position === 'number' ? (record.lines?.at(record.position) ?? null) : record.position;
+    }
+    const found = this.#keyEntry(node, key);
+    if (!found) return null;
+    const { entry, lines } = found;
+    return typeof entry === 'number' ? (lines?.at(entry >> 1) ?? null) : entry.location;
   }
 
   isFloat(node: object, key: Key): boolean {
-    return this.#keyRecord(node, key)?.float ?? false;
+    const found = this.#keyEntry(node, key);
+    if (!found) return false;
+    return typeof found.entry === 'number' ? (found.entry & 1) === 1 : found.entry.float;
   }
 
   /** Records where a parsed mapping or sequence starts. */
-  setNode(node: object, location: SourceLocation | null): void {
-    const record = this.#nodes.get(node);
-    if (record) record.location = location;
-    else this.#nodes.set(node, { location, keys: undefined, sources: undefined });
+  setNode(node: object, lines: LineIndex, offset: number): void {
+    this.#nodes.set(node, { lines, position: offset, keys: undefined, sources: undefined });
   }
 
-  /** Records where a key (mapping) or item (sequence) is written, and whether its scalar is a float. */
+  /** Records where a parsed key (mapping) or item (sequence) is written. */
+  setKeyOffset(node: object, key: Key, offset: number, float: boolean): void {
+    const record = this.#record(node);
+    (record.keys ??= new Map()).set(key, offset * 2 + (float ? 1 : 0));
+  }
+
+  /** Records an explicit location and float flag for a key or item. */
   setKey(node: object, key: Key, location: SourceLocation | null, float = false): void {
-    let record = this.#nodes.get(node);
-    if (!record) {
-      record = { location: null, keys: undefined, sources: undefined };
-      this.#nodes.set(node, record);
-    }
+    const record = this.#record(node);
     (record.keys ??= new Map()).set(key, { location, float });
   }
 
   /** Gives `to[toKey]` the location and float flag recorded for `from[fromKey]`. */
   copyKey(from: object, fromKey: Key, to: object, toKey: Key): void {
-    const found = this.#keyRecord(from, fromKey);
-    this.setKey(to, toKey, found?.location ?? null, found?.float ?? false);
-  }
-
-  /** Keeps `node[key]`'s location but takes the float flag of `from[fromKey]` (a value moved in). */
-  takeFloat(node: object, key: Key, from: object | null, fromKey: Key | null): void {
-    const float = from !== null && fromKey !== null ? this.isFloat(from, fromKey) : false;
-    this.setKey(node, key, this.locate(node, key), float);
+    this.setKey(to, toKey, this.locate(from, fromKey), this.isFloat(from, fromKey));
   }
 
   /** Declares `node` as the deep merge of `sources` (earliest first). */
   derive(node: object, sources: readonly object[], location: SourceLocation | null): void {
-    this.#nodes.set(node, { location, keys: undefined, sources });
+    this.#nodes.set(node, { lines: null, position: location, keys: undefined, sources });
   }
 
-  #keyRecord(node: object, key: Key): KeyRecord | undefined {
+  #record(node: object): NodeRecord {
+    let record = this.#nodes.get(node);
+    if (!record) {
+      record = { lines: null, position: null, keys: undefined, sources: undefined };
+      this.#nodes.set(node, record);
+    }
+    return record;
+  }
+
+  #keyEntry(node: object, key: Key): { entry: KeyEntry; lines: LineIndex | null } | undefined {
     let current: object | undefined = node;
     for (let hops = 0; current !== undefined && hops < MAX_SOURCE_HOPS; hops++) {
       const record = this.#nodes.get(current);
       if (!record) return undefined;
-      const own = record.keys?.get(key);
-      if (own) return own;
+      const entry = record.keys?.get(key);
+      if (entry !== undefined) return { entry, lines: record.lines };
       current = record.sources ? lastHaving(record.sources, key) : undefined;
     }
     return undefined;

@@ -52,7 +52,6 @@ interface ShellEnvironmentSpec {
   buildsDir: string;
   tmpDir: string;
   shell: 'bash' | 'sh';
-  inPlace: boolean;
   env: NodeJS.ProcessEnv;
   killGraceMs: number;
   io: JobIO;
@@ -121,7 +120,6 @@ async function prepare(job: PlannedJob, prepareOptions: PrepareOptions, io: JobI
     buildsDir: inPlace ? dirname(prepareOptions.sourceDir) : root,
     tmpDir: join(root, `${projectName}.tmp`),
     shell,
-    inPlace,
     env,
     killGraceMs: options.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
     io,

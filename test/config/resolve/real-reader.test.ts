@@ -132,7 +132,11 @@ describe('createFileSourceReader', () => {
     expect((error as ConfigError).hint).toMatch(/no template directory is configured/);
   });
 
-  it('keeps include paths inside the repository', async () => {
-    expect(await errorsOf(run('include: ../lib/ci/lib.yml\n'))).toEqual(['Local file `../lib/ci/lib.yml` does not exist!']);
+  it('looks paths up as written, inside the repository only', async () => {
+    expect(await errorsOf(run('include: [../lib/ci/lib.yml, ./ci/a.yml, ci//a.yml]\n'))).toEqual([
+      'Local file `../lib/ci/lib.yml` does not exist!',
+      'Local file `./ci/a.yml` does not exist!',
+      'Local file `ci//a.yml` does not exist!',
+    ]);
   });
 });
