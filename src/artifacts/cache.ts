@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { JobEnvironment, JobIO } from '../executors/executor.js';
 import type { CacheDefinition } from '../model/config.js';
 import type { JobVariable } from '../model/plan.js';
+import { composeFilesKey, defaultKeyPrefix } from './cache-key.js';
 import { archiveSelection } from './env-archive.js';
 import { FileSelection } from './file-selection.js';
 import { cacheKeyContext, fallbackCacheKeys, policyAllows, resolveCacheKeys, runnerCacheKey, type CacheKeyContext } from './cache-keys.js';
@@ -25,9 +26,17 @@ export interface CacheStageResult {
 
 const ARCHIVE = 'cache.tar';
 
-/** A logger that also remembers the warnings it wrote. */
+/** A logger that also remembers the warnings it wrote (delegating: `log` may be a class instance). */
 function recording(log: StageLogger, warnings: string[]): StageLogger {
-  return { ...log, warn: (message) => (warnings.push(message), log.warn(message)) };
+  return {
+    print: (message) => log.print(message),
+    info: (message) => log.info(message),
+    warn: (message) => {
+      warnings.push(message);
+      log.warn(message);
+    },
+    error: (message) => log.error(message),
+  };
 }
 
 function hasContent(cache: CacheDefinition): boolean {
@@ -40,7 +49,11 @@ async function resolveOrKeep(env: JobEnvironment, caches: readonly CacheDefiniti
     return await resolveCacheKeys(env, caches, log);
   } catch (error) {
     log.warn(`cannot compute cache:key:files: ${String(error)}`);
-    return caches.map((c, i) => (c.key.kind === 'literal' ? c : { ...c, key: { kind: 'literal', value: `${c.key.prefix ?? i}-default` } }));
+    return caches.map((c, i) => {
+      if (c.key.kind === 'literal') return c;
+      const prefix = c.key.prefix ?? defaultKeyPrefix(i, c.key.files);
+      return { ...c, key: { kind: 'literal', value: composeFilesKey(prefix, null) } };
+    });
   }
 }
 

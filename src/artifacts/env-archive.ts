@@ -3,7 +3,7 @@
 // selection accepts, streaming them into an archive file.
 import { createWriteStream } from 'node:fs';
 import type { JobEnvironment } from '../executors/executor.js';
-import { emptyArchive, filterArchive, readArchiveFiles } from '../platform/archive.js';
+import { emptyArchive, filterArchive } from '../platform/archive.js';
 import type { FileSelection } from './file-selection.js';
 
 export interface ArchiveSummary {
@@ -28,10 +28,4 @@ export async function archiveSelection(env: JobEnvironment, selection: FileSelec
     createWriteStream(file),
   );
   return summary;
-}
-
-/** The contents of the files of `selection` found in `env` (for small files such as cache key files). */
-export async function readSelection(env: JobEnvironment, selection: FileSelection): Promise<Map<string, Buffer>> {
-  if (selection.bases.length === 0) return new Map();
-  return readArchiveFiles(await env.copyOut(selection.bases), (entry) => selection.accept(entry));
 }

@@ -5,15 +5,7 @@
 //   <stateDir>/cache/<sanitised cache key>/cache.tar              local cache archives
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-
-/** GitLab's slug (gitlab-ci-yaml.md §7.5): lowercase, non-[a-z0-9] → `-`, 63 chars, trimmed `-`. */
-export function slugify(value: string): string {
-  return value
-    .toLowerCase()
-    .replace(/[^a-z0-9]/gu, '-')
-    .slice(0, 63)
-    .replace(/^-+|-+$/g, '');
-}
+import { slugify } from '../variables/index.js';
 
 /**
  * Folder name for one job of a pipeline: its slug (readable) plus 8 hex digits of the exact name, so

@@ -3,7 +3,7 @@
 // then merged in list order under the entry's own value. Checks, in GitLab's order: unknown bases,
 // bases that are not mappings, more than 10 ancestors, cycles. GitLab stops at the first error;
 // glci reports one error per failing entry.
-import type { ConfigDiagnostic } from '../model/config.js';
+import type { ConfigDiagnostic, SourceLocation } from '../model/config.js';
 import { deepMerge } from './merge.js';
 import type { RawMapping } from './raw.js';
 import type { LocationTable } from './yaml/location-table.js';
@@ -73,7 +73,7 @@ class Extender {
   }
 
   /** Where the `extends` key of `key` is written. */
-  extendsLocation(key: string): ReturnType<LocationTable['locate']> {
+  extendsLocation(key: string): SourceLocation | null {
     const value = this.#written.get(key) ?? this.root[key];
     if (!isMapping(value)) return this.table.locate(this.root, key);
     return this.table.locate(value, 'extends') ?? this.table.locate(this.root, key);

@@ -15,6 +15,6 @@ export function deepMerge(base: RawMapping, override: RawMapping, table: Locatio
     assignKey(out, key, isMapping(previous) && isMapping(next) ? deepMerge(previous, next, table) : next);
   }
   // Later wins for locations too: keys are looked up in `override` first, then in `base`.
-  table.derive(out, [base, override], table.locate(override) ?? table.locate(base));
+  table.derive(out, [base, override]);
   return out;
 }

@@ -7,7 +7,7 @@ import { ConfigError } from '../errors.js';
 import { applyExtends } from './extends.js';
 import { EXPANSION_BUDGET_MS, IncludeAbort, IncludeSession, MAX_INCLUDES, type FileScope } from './include/context.js';
 import { expandFile } from './include/expand.js';
-import type { ResolvedRawConfig } from './raw.js';
+import type { RawMapping, ResolvedRawConfig } from './raw.js';
 import { resolveReferences } from './reference.js';
 import type { SourceReader } from './source-reader.js';
 import { LocationTable } from './yaml/location-table.js';
@@ -47,7 +47,7 @@ export async function resolveRawConfig(options: ResolveOptions): Promise<Resolve
   const text = await readRootFile(options.reader, rootFile);
   const scope: FileScope = { project: { kind: 'self' }, path: rootFile, display: rootFile, variables: options.variables, component: null };
   const inputs = options.inputs;
-  let root = null;
+  let root: RawMapping | null = null;
   try {
     root = await expandFile({ text, scope, given: inputs ? { values: inputs, isFloat: () => false } : null, name: null, entry: null }, session);
   } catch (error) {

@@ -1,6 +1,6 @@
 // Tar archives on the host: the only module that imports node-tar. Executors use it for copyIn/copyOut,
-// artifacts/ for filtering archives into the local artifact and cache store. node-tar strips absolute
-// paths and `..` segments when extracting, so an archive can never write outside its target directory.
+// artifacts/ for filtering archives into the local artifact and cache store. Extraction never writes
+// outside its target directory: node-tar refuses `..` entries (which fails the extraction here).
 import { mkdir } from 'node:fs/promises';
 import { Readable, type Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
@@ -34,19 +34,18 @@ export async function extractArchive(input: Readable, dir: string): Promise<void
   await mkdir(dir, { recursive: true });
   const unpack = tar.x({ cwd: dir, preserveOwner: false });
   await new Promise<void>((resolve, reject) => {
+    const empty = watchForData(input);
     unpack.on('finish', () => resolve());
-    unpack.on('error', reject);
+    // node-tar raises an archive with no entries as an unrecoverable TAR_BAD_ARCHIVE error.
+    unpack.on('error', (error: Error & { code?: string }) => (empty.isEmptyArchive(error.code) ? resolve() : reject(error)));
     input.on('error', reject);
-    rejectOnWarnings(unpack, input, reject);
+    rejectOnWarnings(unpack, empty, reject);
     input.pipe(unpack);
   });
 }
 
-/**
- * node-tar reports damaged archives and refused entries as warnings; treat them as errors, except the
- * informational ones and the "unrecognized format" of an archive with no entries (only zero blocks).
- */
-function rejectOnWarnings(emitter: tar.Parser | tar.Unpack, input: Readable, reject: (error: Error) => void): void {
+/** Tells an archive holding only zero blocks (no entries: valid, but "unrecognized" to node-tar) from garbage. */
+function watchForData(input: Readable): { isEmptyArchive(code: string | undefined): boolean } {
   let sawData = false;
   const watch = (chunk: Uint8Array) => {
     if (chunk.some((byte) => byte !== 0)) {
@@ -55,8 +54,13 @@ function rejectOnWarnings(emitter: tar.Parser | tar.Unpack, input: Readable, rej
     }
   };
   input.on('data', watch);
+  return { isEmptyArchive: (code) => code === 'TAR_BAD_ARCHIVE' && !sawData };
+}
+
+/** node-tar reports damaged archives and refused entries as warnings; treat them as errors, informational ones aside. */
+function rejectOnWarnings(emitter: tar.Parser | tar.Unpack, empty: { isEmptyArchive(code: string): boolean }, reject: (error: Error) => void): void {
   emitter.on('warn', (code: string, message: string | Error) => {
-    if (code === 'TAR_ENTRY_INFO' || (code === 'TAR_BAD_ARCHIVE' && !sawData)) return;
+    if (code === 'TAR_ENTRY_INFO' || empty.isEmptyArchive(code)) return;
     reject(new Error(`${code}: ${message instanceof Error ? message.message : message}`));
   });
 }
@@ -93,7 +97,7 @@ async function parse(input: Readable, onEntry: (entry: tar.ReadEntry, info: Arch
     parser.on('end', () => resolve());
     parser.on('error', reject);
     input.on('error', reject);
-    rejectOnWarnings(parser, input, reject);
+    rejectOnWarnings(parser, watchForData(input), reject);
   });
   parser.on('entry', (entry: tar.ReadEntry) => onEntry(entry, describe(entry)));
   input.pipe(parser);

@@ -26,7 +26,8 @@ interface ExpectedError {
   file?: string;
   line: number;
   column: number;
-  contains?: string;
+  /** A substring of the message, or several substrings that must all occur. */
+  contains?: string | string[];
 }
 
 interface ExpectedErrors {
@@ -138,7 +139,7 @@ function matchesExpected(diagnostic: Diagnostic, expected: ExpectedError): boole
     sameFile &&
     diagnostic.line === expected.line &&
     diagnostic.column === expected.column &&
-    (expected.contains === undefined || diagnostic.message.includes(expected.contains))
+    [expected.contains ?? []].flat().every((part) => diagnostic.message.includes(part))
   );
 }
 

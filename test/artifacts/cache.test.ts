@@ -130,6 +130,28 @@ describe('cache', () => {
     expect(await restoredData(reader)).toBe('new');
   });
 
+  it('writes through a job logger given instead of a JobIO', async () => {
+    class Lines {
+      readonly lines: string[] = [];
+      print(message: string) {
+        this.lines.push(`print ${message}`);
+      }
+      info(message: string) {
+        this.lines.push(`info ${message}`);
+      }
+      warn(message: string) {
+        this.lines.push(`warn ${message}`);
+      }
+      error(message: string) {
+        this.lines.push(`error ${message}`);
+      }
+    }
+    const logger = new Lines();
+    const reader = await ws.job('logger');
+    await restoreCaches(reader.env, [cache({ key: literal('absent') })], reader.job.variables, ws.stateDir, logger);
+    expect(logger.lines).toEqual(['info Checking cache for absent...', 'warn Cache file does not exist', 'warn Failed to extract cache']);
+  });
+
   it('caches untracked files when asked', async () => {
     const p = await writer('untracked-cache', 'u');
     await p.run(['echo built > build.out']);

@@ -36,7 +36,7 @@ function cacheDefinition(key: string, fallbackKeys: string[] = []): CacheDefinit
 /** Registers the contract suite for one executor. `makeExecutor` is called once per test. */
 export function runExecutorContract(name: string, makeExecutor: () => Promise<Executor>, options: ContractOptions = {}): void {
   describe(`executor contract: ${name}`, () => {
-    const workspace = createWorkspace();
+    let workspace: ReturnType<typeof createWorkspace>;
     const prepared: PreparedJob[] = [];
     let jobCounter = 0;
 
@@ -48,7 +48,9 @@ export function runExecutorContract(name: string, makeExecutor: () => Promise<Ex
       return p;
     };
 
-    beforeAll(() => undefined);
+    beforeAll(() => {
+      workspace = createWorkspace();
+    });
     afterEach(async () => {
       for (const p of prepared.splice(0)) await p.env.cleanup();
     });
@@ -194,7 +196,13 @@ export function runExecutorContract(name: string, makeExecutor: () => Promise<Ex
       it('skips missing paths and refuses paths outside the project', async () => {
         const p = await prepare('paths');
         expect(await listArchive(await p.env.copyOut(['does-not-exist']))).toEqual([]);
+        await p.env.copyIn(await p.env.copyOut(['does-not-exist']), '.');
         await expect(p.env.copyOut(['../outside'])).rejects.toThrow();
+      });
+
+      it('refuses a damaged archive', async () => {
+        const p = await prepare('damaged');
+        await expect(p.env.copyIn(Readable.from([Buffer.from('not a tar archive '.repeat(64))]), '.')).rejects.toThrow();
       });
 
       it('round-trips a cache through src/artifacts', async () => {

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createShellExecutor } from '../../src/executors/shell/shell-executor.js';
 import { runExecutorContract } from './contract.js';
 import { prepareJob, sleepIsGone, testJob, uniqueSleepSeconds } from './contract-support.js';
@@ -33,7 +33,10 @@ function gitProject(): { root: string; sourceDir: string; stateDir: string } {
 }
 
 describe('shell executor', () => {
-  const project = gitProject();
+  let project: ReturnType<typeof gitProject>;
+  beforeAll(() => {
+    project = gitProject();
+  });
   afterAll(() => rmSync(project.root, { recursive: true, force: true }));
 
   it('copies tracked and untracked-but-not-ignored files, without .git or its own state dir', async () => {

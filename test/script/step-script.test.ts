@@ -4,11 +4,14 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobVariable } from '../../src/model/plan.js';
 import { generateStepScript, type StepScriptOptions } from '../../src/script/step-script.js';
 
-const root = mkdtempSync(join(tmpdir(), 'glci-script-'));
+let root = '';
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'glci-script-'));
+});
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 let counter = 0;

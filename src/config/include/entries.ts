@@ -6,6 +6,7 @@ import type { SourceLocation } from '../../model/config.js';
 import type { RawMapping } from '../raw.js';
 import type { LocationTable } from '../yaml/location-table.js';
 import { isMapping } from '../yaml/mapping.js';
+import { ReferenceTag } from '../yaml/reference-tag.js';
 import { expandVariables, type VariableLookup } from './variables.js';
 
 export interface IncludeEntry {
@@ -39,6 +40,7 @@ export function normalizeEntry(raw: unknown, location: SourceLocation | null, va
     const expanded = expandVariables(raw, variables);
     return { params: isRemoteUrl(expanded) ? { remote: expanded } : { local: expanded }, location, holder: null };
   }
+  if (raw instanceof ReferenceTag) return `\`${raw.inspect()}\` cannot build an include entry: include is resolved before !reference tags`;
   if (!isMapping(raw)) return `\`${JSON.stringify(raw)}\` does not have a valid subkey for include. Valid subkeys are: ${SUBKEYS}`;
   const unknown = Object.keys(raw).filter((key) => !ALLOWED_KEYS.has(key));
   if (unknown.length > 0) return `include config contains unknown keys: ${unknown.join(', ')}`;

@@ -136,7 +136,7 @@ function sequence(items: YamlNode[], node: YamlNode, ctx: ConvertContext, depth:
   const out: unknown[] = [];
   ctx.table.setNode(out, ctx.lines, offsetOf(ctx, node));
   for (const item of items) {
-    const offset = offsetOf(ctx, item ?? node);
+    const offset = item ? propsStart(ctx, item) : offsetOf(ctx, node);
     const value = valueOf(item, 'item', ctx, depth);
     if (value.splice && Array.isArray(value.value)) {
       for (let i = 0; i < value.value.length; i++) {
@@ -213,11 +213,24 @@ function where(ctx: ConvertContext, node: YamlNode): SourceLocation {
   return ctx.lines.at(offsetOf(ctx, node));
 }
 
-/** The position of the `!reference` text itself (the node range starts after the tag). */
+/** Where a node's text starts, its tag and anchor included (the parser's range starts after them). */
+function propsStart(ctx: ConvertContext, node: YamlNode): number {
+  let start = offsetOf(ctx, node);
+  if (node.tag === undefined && !node.anchor) return start;
+  const text = ctx.text;
+  for (;;) {
+    let end = start;
+    while (end > 0 && (text[end - 1] === ' ' || text[end - 1] === '\t')) end--;
+    let begin = end;
+    while (begin > 0 && !/[\s[\]{},]/.test(text[begin - 1] ?? ' ')) begin--;
+    const token = text.slice(begin, end);
+    if (begin === end || !(token.startsWith('!') || token.startsWith('&'))) return start;
+    start = begin;
+  }
+}
+
+/** The position of the `!reference` text itself. */
 function tagLocation(node: YamlNode, ctx: ConvertContext): SourceLocation {
-  const start = ctx.offset + (node.range?.[0] ?? 0);
-  const lineStart = ctx.text.lastIndexOf('\n', start - 1) + 1;
-  const found = ctx.text.lastIndexOf(REFERENCE, start);
-  return ctx.lines.at(found >= lineStart ? found : start);
+  return ctx.lines.at(propsStart(ctx, node));
 }
 

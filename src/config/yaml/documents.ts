@@ -62,6 +62,13 @@ export const PARSE_OPTIONS = {
   keepSourceTokens: false,
 } as const;
 
+/** The parser reports some errors (bad indentation) at the line's start: point at the token instead. */
+function firstTokenAt(text: string, offset: number): number {
+  let at = offset;
+  while (text[at] === ' ' || text[at] === '\t') at += 1;
+  return text[at] === undefined || text[at] === '\n' || text[at] === '\r' ? offset : at;
+}
+
 export function splitDocuments(text: string, lines: LineIndex): SplitDocuments {
   const errors: ConfigDiagnostic[] = [];
   const pieces = splitPieces(text);
@@ -72,7 +79,8 @@ export function splitDocuments(text: string, lines: LineIndex): SplitDocuments {
     if (!document) continue;
     if (document.errors.length > 0) {
       for (const error of document.errors) {
-        errors.push({ severity: 'error', message: cleanMessage(error.message), location: lines.at(piece.offset + (error.pos[0] ?? 0)) });
+        const at = firstTokenAt(piece.text, error.pos[0] ?? 0);
+        errors.push({ severity: 'error', message: cleanMessage(error.message), location: lines.at(piece.offset + at) });
       }
       continue;
     }

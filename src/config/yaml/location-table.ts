@@ -30,11 +30,7 @@ export class LocationTable implements LocationIndex {
   readonly #nodes = new WeakMap<object, NodeRecord>();
 
   locate(node: object, key?: Key): SourceLocation | null {
-    if (key === undefined) {
-      const record = this.#nodes.get(node);
-      if (!record) return null;
-      return typeof record.position === 'number' ? (record.lines?.at(record.position) ?? null) : record.position;
-    }
+    if (key === undefined) return this.#nodeLocation(node);
     const found = this.#keyEntry(node, key);
     if (!found) return null;
     const { entry, lines } = found;
@@ -69,9 +65,22 @@ export class LocationTable implements LocationIndex {
     this.setKey(to, toKey, this.locate(from, fromKey), this.isFloat(from, fromKey));
   }
 
-  /** Declares `node` as the deep merge of `sources` (earliest first). */
-  derive(node: object, sources: readonly object[], location: SourceLocation | null): void {
-    this.#nodes.set(node, { lines: null, position: location, keys: undefined, sources });
+  /** Declares `node` as the deep merge of `sources` (earliest first); it is located where the last one is. */
+  derive(node: object, sources: readonly object[]): void {
+    this.#nodes.set(node, { lines: null, position: null, keys: undefined, sources });
+  }
+
+  #nodeLocation(node: object): SourceLocation | null {
+    let current: object | undefined = node;
+    for (let hops = 0; current !== undefined && hops < MAX_SOURCE_HOPS; hops++) {
+      const record = this.#nodes.get(current);
+      if (!record) return null;
+      if (typeof record.position === 'number') return record.lines?.at(record.position) ?? null;
+      if (record.position !== null || !record.sources) return record.position;
+      // Later wins: the last source that is located (an empty `{}` start of a merge chain is not).
+      current = [...record.sources].reverse().find((source) => this.#nodes.has(source));
+    }
+    return null;
   }
 
   #record(node: object): NodeRecord {

@@ -26,8 +26,14 @@ describe('include:rules', () => {
     expect(await included('      - if: $ENV\n        when: null', { ENV: 'x' })).toBe(true);
   });
 
-  it('excludes when no rule matches', async () => {
+  it('excludes when no rule matches, and still removes the include key', async () => {
     expect(await included('      - if: $A\n      - if: $B')).toBe(false);
+    expect((await resolve(withRules('      - when: never'))).root).toEqual({ main: 1 });
+  });
+
+  it('filters before the location type is checked (an excluded malformed entry is no error)', async () => {
+    const result = await resolve({ '.gitlab-ci.yml': 'include:\n  - {local: a.yml, remote: "https://x/a.yml", rules: [{when: never}]}\nmain: 1\n' });
+    expect(result.root).toEqual({ main: 1 });
   });
 
   it('checks exists against the project of the including file, with variables expanded', async () => {

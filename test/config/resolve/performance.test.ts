@@ -1,6 +1,9 @@
-// A 1,000-job configuration must resolve fast (the budget is well under 0.3 s on a quiet machine;
-// the bound here is loose so that a loaded CI machine does not fail it, yet catches quadratic work).
+// A 1,000-job configuration must resolve fast. Most of the time is the `yaml` package's parser;
+// resolution itself (conversion, locations, include merge, extends, !reference) must stay a small
+// linear overhead on top of it. Minimums over a few runs keep the check stable on a busy machine.
+import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { PARSE_OPTIONS } from '../../../src/config/yaml/documents.js';
 import { resolve } from './memory-reader.js';
 
 function bigConfig(jobs: number): Record<string, string> {
@@ -12,15 +15,26 @@ function bigConfig(jobs: number): Record<string, string> {
   return { '.gitlab-ci.yml': main, 'common.yml': common };
 }
 
-describe('performance', () => {
-  it('resolves 1,000 jobs with includes, extends and !reference quickly', async () => {
-    const files = bigConfig(1000);
-    await resolve(bigConfig(10));
+async function fastest(runs: number, work: () => unknown): Promise<number> {
+  let best = Infinity;
+  for (let i = 0; i < runs; i++) {
     const start = performance.now();
-    const result = await resolve(files);
-    const elapsed = performance.now() - start;
-    expect(Object.keys(result.root)).toHaveLength(1000 + 4);
-    expect((result.root['job-999'] as Record<string, unknown>).variables).toEqual({ A: 'a', B: 'b', N: '999', F: 1 });
-    expect(elapsed).toBeLessThan(1500);
+    await work();
+    best = Math.min(best, performance.now() - start);
+  }
+  return best;
+}
+
+describe('performance', () => {
+  it('resolves 1,000 jobs with includes, extends and !reference with a small overhead over parsing', async () => {
+    const files = bigConfig(1000);
+    const first = await resolve(files);
+    expect(Object.keys(first.root)).toHaveLength(1000 + 4);
+    expect((first.root['job-999'] as Record<string, unknown>).variables).toEqual({ A: 'a', B: 'b', N: '999', F: 1 });
+    const text = files['.gitlab-ci.yml'] ?? '';
+    const parse = await fastest(3, () => parseAllDocuments(text, PARSE_OPTIONS));
+    const full = await fastest(3, () => resolve(files));
+    expect(full - parse).toBeLessThan(150);
+    expect(full).toBeLessThan(1000);
   });
 });

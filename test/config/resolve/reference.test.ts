@@ -78,6 +78,12 @@ test:
     expect(await resolveErrors({ '.gitlab-ci.yml': '.a:\n  x: 1\n  y: !reference [.a]\n' })).toEqual(['.gitlab-ci.yml:3:6: !reference [".a"] is part of a circular chain']);
   });
 
+  it('cannot build include entries (include is resolved first)', async () => {
+    expect(await resolveErrors({ '.gitlab-ci.yml': '.inc: [a.yml]\ninclude:\n  - !reference [.inc]\n' })).toEqual([
+      '.gitlab-ci.yml:3:5: `!reference [".inc"]` cannot build an include entry: include is resolved before !reference tags',
+    ]);
+  });
+
   it('quotes Ruby-style in messages', async () => {
     expect(await resolveErrors({ '.gitlab-ci.yml': 'j:\n  a: !reference [\'a"b\', "#{x}"]\n' })).toEqual([
       '.gitlab-ci.yml:2:6: !reference ["a\\"b", "\\#{x}"] could not be found',
