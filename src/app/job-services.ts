@@ -4,6 +4,9 @@ import type { JobServices, ScriptRequest, StageContext } from '../engine/index.j
 import type { ArtifactStore } from '../artifacts/artifact-store.js';
 import { restoreArtifacts, saveArtifacts } from '../artifacts/artifact-store.js';
 import { restoreCaches, saveCaches } from '../artifacts/cache.js';
+import { resolveCacheKeys } from '../artifacts/cache-keys.js';
+import type { JobEnvironment } from '../executors/executor.js';
+import type { CacheDefinition } from '../model/config.js';
 import { generateStepScript } from '../script/step-script.js';
 
 export interface JobServicesOptions {
@@ -31,16 +34,27 @@ function scriptFor(request: ScriptRequest): string | null {
 export function createJobServices(options: JobServicesOptions): JobServices {
   const store: ArtifactStore = { stateDir: options.stateDir, pipelineId: options.pipelineId };
   const tracked = { trackedFiles: options.trackedFiles };
+  // key:files is hashed once, before the job runs, as GitLab computes it at pipeline creation: a job
+  // that rewrites its lock file still saves under the key it restored.
+  const resolvedCaches = new WeakMap<JobEnvironment, readonly CacheDefinition[]>();
+  const cachesOf = async (ctx: StageContext) => {
+    let caches = resolvedCaches.get(ctx.env);
+    if (!caches) {
+      caches = await resolveCacheKeys(ctx.env, ctx.job.cache, ctx.log).catch(() => ctx.job.cache);
+      resolvedCaches.set(ctx.env, caches);
+    }
+    return caches;
+  };
   return {
     generateScript: scriptFor,
     async restoreCaches(ctx: StageContext) {
-      await restoreCaches(ctx.env, ctx.job.cache, ctx.variables, options.stateDir, ctx.log);
+      await restoreCaches(ctx.env, await cachesOf(ctx), ctx.variables, options.stateDir, ctx.log);
     },
     async restoreArtifacts(ctx: StageContext) {
       await restoreArtifacts(ctx.env, ctx.job.artifactSources, store, ctx.log);
     },
     async saveCaches(ctx: StageContext, outcome) {
-      await saveCaches(ctx.env, ctx.job.cache, ctx.variables, options.stateDir, outcome === 'success', ctx.log, tracked);
+      await saveCaches(ctx.env, await cachesOf(ctx), ctx.variables, options.stateDir, outcome === 'success', ctx.log, tracked);
     },
     async saveArtifacts(ctx: StageContext, outcome) {
       const saved = await saveArtifacts(ctx.env, ctx.job, ctx.variables, store, outcome === 'success', ctx.log, tracked);

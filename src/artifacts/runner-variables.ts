@@ -1,7 +1,7 @@
 // Runner-side expansion for cache keys, policies, artifact names and paths (gitlab-ci-yaml.md §7.3,
 // mechanism 2): the job's variables after `JobVariables.Expand()`, then `ExpandValue` against them.
 import type { JobVariable } from '../model/plan.js';
-import { expandRunner, type VariableLookup } from '../variables/index.js';
+import { expandRunner, expandRunnerVariables, runnerLookup } from '../variables/index.js';
 
 /** A job's variables as the runner's `GetAllVariables()` returns them, with `ExpandValue` and `Value`. */
 export interface RunnerVariables {
@@ -12,15 +12,8 @@ export interface RunnerVariables {
   value(key: string): string;
 }
 
-function lookupOf(variables: readonly JobVariable[]): VariableLookup {
-  const values = new Map<string, string>();
-  for (const v of variables) values.set(v.key, v.value);
-  return (name) => values.get(name);
-}
-
 export function runnerVariables(vars: readonly JobVariable[]): RunnerVariables {
-  const rawLookup = lookupOf(vars);
-  const list = vars.map((v) => (v.raw ? { ...v } : { ...v, value: expandRunner(v.value, rawLookup) }));
-  const lookup = lookupOf(list);
+  const list = expandRunnerVariables(vars);
+  const lookup = runnerLookup(list);
   return { list, expand: (text) => expandRunner(text, lookup), value: (key) => lookup(key) ?? '' };
 }

@@ -2,6 +2,7 @@
 // (same four methods, one masker); callers that only have a JobIO get the runner's formatting
 // (runner-behavior.md §10.2) written to it.
 import type { JobIO } from '../executors/executor.js';
+import { runnerLine } from '../log/runner-lines.js';
 
 /** Runner message sink: plain, bold green notice, `WARNING:` and `ERROR:` lines. */
 export interface StageLogger {
@@ -11,16 +12,14 @@ export interface StageLogger {
   error(message: string): void;
 }
 
-const RESET = '\x1b[0;m';
-
 /** A StageLogger writing runner-formatted lines to `io`. */
 export function ioLogger(io: JobIO): StageLogger {
   const write = (text: string) => io.output(Buffer.from(text));
   return {
-    print: (message) => write(`\x1b[0K${message}${RESET}\n`),
-    info: (message) => write(`\x1b[32;1m${message}${RESET}\n`),
-    warn: (message) => write(`\x1b[0;33mWARNING: ${message}${RESET}\n`),
-    error: (message) => write(`\x1b[31;1mERROR: ${message}${RESET}\n`),
+    print: (message) => write(runnerLine('print', message)),
+    info: (message) => write(runnerLine('info', message)),
+    warn: (message) => write(runnerLine('warn', message)),
+    error: (message) => write(runnerLine('error', message)),
   };
 }
 

@@ -3,10 +3,9 @@
 // to the trace, including runner messages, even when a secret is split across writes).
 import type { JobIO } from '../executors/executor.js';
 import { type Masker, createMasker } from '../variables/index.js';
+import { runnerLine, stageTitle } from '../log/runner-lines.js';
+import { sectionEnd, sectionStart } from '../log/sections.js';
 import type { Clock, JobLogger } from './options.js';
-
-const RESET = '\x1b[0;m';
-const CLEAR = '\x1b[0K';
 
 export class JobLog implements JobLogger {
   private readonly decoder = new TextDecoder('utf-8');
@@ -24,29 +23,29 @@ export class JobLog implements JobLogger {
   }
 
   print(message: string): void {
-    this.write(`${CLEAR}${message}${RESET}\n`);
+    this.write(runnerLine('print', message));
   }
 
   info(message: string): void {
-    this.write(`\x1b[32;1m${message}${RESET}\n`);
+    this.write(runnerLine('info', message));
   }
 
   warn(message: string): void {
-    this.write(`\x1b[0;33mWARNING: ${message}${RESET}\n`);
+    this.write(runnerLine('warn', message));
   }
 
   error(message: string): void {
-    this.write(`\x1b[31;1mERROR: ${message}${RESET}\n`);
+    this.write(runnerLine('error', message));
   }
 
   /** `section_start:<unix seconds>:<name>\r\e[0K` then the bold cyan title (runner-behavior.md §10.1). */
   sectionStart(name: string, title: string): void {
-    this.write(`section_start:${this.unixSeconds()}:${name}\r${CLEAR}`);
-    this.write(`${CLEAR}\x1b[36;1m${title}${RESET}\n`);
+    this.write(sectionStart(name, new Date(this.clock.now())));
+    this.write(stageTitle(title));
   }
 
   sectionEnd(name: string): void {
-    this.write(`section_end:${this.unixSeconds()}:${name}\r${CLEAR}`);
+    this.write(sectionEnd(name, new Date(this.clock.now())));
   }
 
   /** Emits everything held back (an incomplete UTF-8 sequence, a possible secret prefix). */
@@ -66,9 +65,5 @@ export class JobLog implements JobLogger {
     if (text === '') return;
     const masked = this.masker.push(text);
     if (masked !== '') this.emit(masked);
-  }
-
-  private unixSeconds(): number {
-    return Math.floor(this.clock.now() / 1000);
   }
 }

@@ -6,7 +6,7 @@ import type { JobVariable, PlannedJob, PlannedNeed } from '../model/plan.js';
 import { ConfigError } from '../errors.js';
 import { expandKeyword, mergeVariableLayers } from '../variables/index.js';
 import type { Lookup } from './conditions.js';
-import { parseDurationSeconds } from './duration.js';
+import { parseDuration } from '../duration/chronic.js';
 import { draftJob, jobPredefined, type SelectedJob } from './job-selection.js';
 import type { PipelineFacts } from './pipeline-facts.js';
 import { plainVariables, valueMap } from './variable-layers.js';
@@ -83,7 +83,7 @@ function expandEnvironment(env: EnvironmentDefinition | null, lookup: Lookup): E
 }
 
 function startInSeconds(def: JobDefinition, text: string, lookup: Lookup): number {
-  const seconds = parseDurationSeconds(hasReference(text) ? expandKeyword(text, lookup, 'keep') : text);
+  const seconds = parseDuration(hasReference(text) ? expandKeyword(text, lookup, 'keep') : text);
   if (seconds === null) throw ConfigError.at(def.location, `jobs:${def.name} start_in should be a duration`);
   return seconds;
 }

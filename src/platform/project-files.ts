@@ -3,16 +3,15 @@
 // that .gitignore does not exclude (`git ls-files --cached --others --exclude-standard`).
 import { readdir } from 'node:fs/promises';
 import { relative, sep } from 'node:path';
-import { execa } from 'execa';
+import { runGit } from './run-git.js';
 
 function splitNul(output: string): string[] {
   return [...new Set(output.split('\0').filter((p) => p !== ''))];
 }
 
 async function gitLsFiles(dir: string, args: string[]): Promise<string[] | null> {
-  const result = await execa('git', ['ls-files', '-z', ...args], { cwd: dir, reject: false, stripFinalNewline: false });
-  if (result.exitCode !== 0) return null;
-  return splitNul(result.stdout);
+  const result = await runGit(dir, ['ls-files', '-z', ...args]);
+  return result.ok ? splitNul(result.stdout) : null;
 }
 
 /** Every non-directory entry under `dir` except `.git` (for projects that are not git repositories). */

@@ -8,7 +8,7 @@
 //            dir, then each command echoed in bold green (`$ cmd`) before it runs.
 // before_script + script are one step (one shell): pass them concatenated as `commands`.
 import type { JobVariable } from '../model/plan.js';
-import { expandRunnerVariables } from './expand-runner.js';
+import { expandRunnerVariables } from '../variables/index.js';
 import { shellQuote, shellWord } from './shell-quote.js';
 
 export type ScriptStepName = 'step_script' | 'after_script' | 'pre_get_sources';

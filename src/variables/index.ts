@@ -12,6 +12,7 @@ export {
 } from './predefined.js';
 export { type JobFacts, type RunnerFacts, environmentTier, jobPredefinedVariables, runnerVariables } from './job-variables.js';
 export { type VariableLookup, expandKeyword, expandRunner } from './expand.js';
+export { expandRunnerValue, expandRunnerVariables, runnerLookup } from './runner-expansion.js';
 export { expandVariableValues } from './nested.js';
 export { mergeVariableLayers } from './layers.js';
 export {

@@ -1,6 +1,5 @@
-// Ruby File.fnmatch with FNM_PATHNAME | FNM_DOTMATCH | FNM_EXTGLOB (spec §5.14), and start_in durations (§5.13).
+// Ruby File.fnmatch with FNM_PATHNAME | FNM_DOTMATCH | FNM_EXTGLOB (spec §5.14).
 import { describe, expect, it } from 'vitest';
-import { parseDurationSeconds } from '../../src/planner/duration.js';
 import { fnmatch } from '../../src/planner/fnmatch.js';
 
 describe('fnmatch', () => {
@@ -40,27 +39,5 @@ describe('fnmatch', () => {
     ['$VAR/x', '$VAR/x', true],
   ])('%s vs %s → %s', (glob, path, expected) => {
     expect(fnmatch(glob, path)).toBe(expected);
-  });
-});
-
-describe('parseDurationSeconds', () => {
-  it.each([
-    ['5', 5],
-    ['30 seconds', 30],
-    ['30 minutes', 1800],
-    ['1 hour', 3600],
-    ['1h 30m', 5400],
-    ['1 hour and 30 minutes', 5400],
-    ['2 days', 172_800],
-    ['1 week', 604_800],
-    ['one hour', 3600],
-    ['1:30', 90],
-    ['1:00:00', 3600],
-  ])('%s → %d', (text, seconds) => {
-    expect(parseDurationSeconds(text)).toBe(seconds);
-  });
-
-  it.each(['', 'soon', '5 parsecs', 'hour'])('rejects %j', (text) => {
-    expect(parseDurationSeconds(text)).toBeNull();
   });
 });

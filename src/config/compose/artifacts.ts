@@ -1,7 +1,7 @@
 // `artifacts:` and `artifacts:reports`. https://docs.gitlab.com/ci/yaml/#artifacts —
 // spec §5.17 (entry/artifacts.rb, entry/reports.rb, reports/coverage_report.rb).
 import type { ArtifactsDefinition, ArtifactWhen } from '../../model/config.js';
-import { hasVariableReference, parseDuration } from './duration.js';
+import { hasVariableReference, parseDuration } from '../../duration/chronic.js';
 import { checkAllowedKeys, checkExclusive } from './keys.js';
 import { isMapping, isString, isStringArray, stringOrStrings } from './shapes.js';
 import type { Site } from './site.js';

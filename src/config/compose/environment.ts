@@ -1,7 +1,7 @@
 // `environment:` — a name or `{name, url, action, on_stop, auto_stop_in, deployment_tier, kubernetes}`.
 // https://docs.gitlab.com/ci/yaml/#environment — spec §5.19 (entry/environment.rb, lib/gitlab/regex.rb).
 import type { EnvironmentDefinition } from '../../model/config.js';
-import { hasVariableReference, parseDuration } from './duration.js';
+import { hasVariableReference, parseDuration } from '../../duration/chronic.js';
 import { checkAllowedKeys } from './keys.js';
 import { isMapping, isString } from './shapes.js';
 import type { Site } from './site.js';

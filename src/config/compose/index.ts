@@ -17,7 +17,7 @@ import { GLOBAL_VARIABLE_KEYS, parseVariables } from './variables.js';
 import { parseWorkflow } from './workflow.js';
 
 export { parallelJobNames } from './parallel.js';
-export { parseDuration } from './duration.js';
+export { parseDuration } from '../../duration/chronic.js';
 
 /** Validates and composes the resolved configuration; throws ConfigError listing every problem. */
 export function composePipelineConfig(raw: ResolvedRawConfig): PipelineConfig {

@@ -2,7 +2,7 @@
 // resource_group, manual_confirmation, dependencies, id_tokens. Spec §5.4–5.7, 5.10, 5.13, 5.20–5.22, 5.26.
 import type { JobWhen } from '../../model/config.js';
 import { compileRegexLiteral } from '../../expr/index.js';
-import { ONE_MONTH, ONE_WEEK, parseDuration } from './duration.js';
+import { ONE_MONTH, ONE_WEEK, parseDuration } from '../../duration/chronic.js';
 import { checkAllowedKeys } from './keys.js';
 import { checkDuration } from './rules.js';
 import { isMapping, isString, isStringArray, stringOrStrings } from './shapes.js';

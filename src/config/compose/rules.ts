@@ -3,7 +3,7 @@
 import type { RuleDefinition, RuleWhen, WorkflowRuleDefinition } from '../../model/config.js';
 import { validateExpression } from '../../expr/index.js';
 import { parseAutoCancel } from './auto-cancel.js';
-import { hasVariableReference, ONE_WEEK, parseDuration } from './duration.js';
+import { hasVariableReference, ONE_WEEK, parseDuration } from '../../duration/chronic.js';
 import { checkAllowedKeys } from './keys.js';
 import { parseNeeds } from './needs.js';
 import { parseChanges, parseExists } from './rule-clauses.js';

@@ -114,7 +114,11 @@ export async function runInProcessGroup(options: GroupRunOptions): Promise<StepO
   options.signal.removeEventListener('abort', onAbort);
   await Promise.all(stopping);
   await stopGroup(pgid, options.killGraceMs);
-  await Promise.race([subprocess, delay(DRAIN_MS)]);
+  // Wait for the output to drain, but never longer than DRAIN_MS; the timer is cancelled so it cannot
+  // keep the process alive after the last job.
+  const drained = new AbortController();
+  await Promise.race([subprocess, delay(DRAIN_MS, undefined, { signal: drained.signal }).catch(() => undefined)]);
+  drained.abort();
   subprocess.stdout?.destroy();
   subprocess.stderr?.destroy();
   return { exitCode: exitCodeOf(code, signal), timedOut: stopReason === 'timeout', canceled: stopReason === 'cancel' };

@@ -1,6 +1,6 @@
 // Durations (ChronicDuration) and Ruby's to_s of scalars.
 import { describe, expect, it } from 'vitest';
-import { parseDuration } from '../../../src/config/compose/duration.js';
+import { parseDuration } from '../../../src/duration/chronic.js';
 import { rubyToS } from '../../../src/config/compose/ruby-to-s.js';
 
 describe('parseDuration (§5.13)', () => {

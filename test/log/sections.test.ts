@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sectionEnd, sectionStart } from '../../src/script/sections.js';
+import { sectionEnd, sectionStart } from '../../src/log/sections.js';
 
 describe('section markers (runner-behavior.md §10.1)', () => {
   const time = new Date('2026-05-08T09:28:47.185Z');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expandRunner, expandRunnerVariables } from '../../src/script/expand-runner.js';
+import { expandRunnerValue as expandRunner, expandRunnerVariables } from '../../src/variables/index.js';
 import type { JobVariable } from '../../src/model/plan.js';
 
 function v(key: string, value: string, extra: Partial<JobVariable> = {}): JobVariable {

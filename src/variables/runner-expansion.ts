@@ -2,7 +2,7 @@
 // `JobVariables.Get` (last definition wins) as the lookup of variables/'s single-pass `expandRunner`,
 // and `JobVariables.Expand()` — what `GetAllVariables()` hands to every stage script.
 import type { JobVariable } from '../model/plan.js';
-import { expandRunner as expandWithLookup, type VariableLookup } from '../variables/index.js';
+import { expandRunner as expandWithLookup, type VariableLookup } from './expand.js';
 
 /** The runner's `JobVariables.Get` over a variable list (the last definition of a key wins). */
 export function runnerLookup(variables: readonly JobVariable[]): VariableLookup {
@@ -12,7 +12,7 @@ export function runnerLookup(variables: readonly JobVariable[]): VariableLookup 
 }
 
 /** Expands `value` with `variables` exactly as the runner's `ExpandValue` does. */
-export function expandRunner(value: string, variables: readonly JobVariable[]): string {
+export function expandRunnerValue(value: string, variables: readonly JobVariable[]): string {
   return expandWithLookup(value, runnerLookup(variables));
 }
 
