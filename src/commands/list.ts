@@ -16,7 +16,7 @@ export default class List extends BaseCommand {
   async run(): Promise<ListedJob[]> {
     const { flags } = await this.parse(List);
     const result = await listJobs({ ...contextOptionsFrom(flags), file: flags.file });
-    printWarnings(result.warnings);
+    printWarnings(result.warnings, { limit: 3 });
     if (result.notCreatedReason) process.stderr.write(`No pipeline: ${result.notCreatedReason}\n`);
     if (!this.jsonEnabled() && result.jobs.length > 0) {
       const rows = result.jobs.map((j) => [

@@ -43,7 +43,7 @@ export default class Run extends BaseCommand {
       stderr: process.stderr,
       env: process.env,
     });
-    printWarnings(outcome.warnings);
+    printWarnings(outcome.warnings, { limit: 3 });
     process.exitCode = outcome.exitCode;
   }
 }

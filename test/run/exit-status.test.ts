@@ -1,0 +1,79 @@
+// `glci run` exit statuses (DESIGN.md exit-code table; gitlab-ci-yaml.md §5.8, §8.2): 0 when every job
+// passed or was allowed to fail, 1 when one failed, 2 for configuration and usage errors.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRunProject, describeRun, jobResult, leftoverBuildDirs, runGlci, startedJobs, type RunProject } from './run-support.js';
+
+describe('glci run: allow_failure:exit_codes decides the exit status', () => {
+  let project: RunProject;
+  beforeAll(async () => {
+    project = await createRunProject('exit-codes');
+  });
+  afterAll(() => project.remove());
+
+  it('exits 0 when every job passes; on_failure jobs are skipped', async () => {
+    const run = await runGlci(project, ['--json', '--variable', 'CODE=0']);
+    expect(run.exitCode, describeRun(run)).toBe(0);
+    expect(jobResult(run.events, 'flaky')).toMatchObject({ status: 'success', exitCode: 0 });
+    expect(jobResult(run.events, 'next').status).toBe('success');
+    expect(jobResult(run.events, 'rollback').status).toBe('skipped');
+    expect(leftoverBuildDirs(project.stateDir)).toEqual([]);
+  });
+
+  it('exits 0 when the job fails with a listed exit code: later jobs run, on_failure jobs do not', async () => {
+    const run = await runGlci(project, ['--json', '--variable', 'CODE=1']);
+    expect(run.exitCode, describeRun(run)).toBe(0);
+    expect(jobResult(run.events, 'flaky')).toMatchObject({ status: 'failed', allowedToFail: true, exitCode: 1 });
+    expect(jobResult(run.events, 'next').status).toBe('success');
+    // §5.8: "jobs with when: on_failure in later stages do not run because of it".
+    expect(jobResult(run.events, 'rollback').status).toBe('skipped');
+  });
+
+  it('exits 1 when the job fails with an exit code that is not listed', async () => {
+    const run = await runGlci(project, ['--json', '--variable', 'CODE=2']);
+    expect(run.exitCode, describeRun(run)).toBe(1);
+    expect(jobResult(run.events, 'flaky')).toMatchObject({
+      status: 'failed',
+      allowedToFail: false,
+      exitCode: 2,
+      failureReason: 'script_failure',
+    });
+    expect(jobResult(run.events, 'next').status).toBe('skipped');
+    expect(jobResult(run.events, 'rollback').status).toBe('success');
+    expect(leftoverBuildDirs(project.stateDir)).toEqual([]);
+  });
+
+  it('exits 1 in plain mode too', async () => {
+    const run = await runGlci(project, ['--variable', 'CODE=2']);
+    expect(run.exitCode, describeRun(run)).toBe(1);
+  });
+});
+
+describe('glci run: configuration and usage errors exit 2 without running anything', () => {
+  let project: RunProject;
+  beforeAll(async () => {
+    project = await createRunProject('config-error');
+  });
+  afterAll(() => project.remove());
+
+  it('exits 2 on an undefined need, naming it, and runs no job', async () => {
+    const run = await runGlci(project, ['--json']);
+    expect(run.exitCode, describeRun(run)).toBe(2);
+    // gitlab-ci-yaml.md §8.3: `<job> job: undefined need: <name>`.
+    expect(run.stderr + run.stdout).toContain('undefined need: compile');
+    expect(run.stdout).not.toContain('"job_start"');
+    expect(existsSync(join(project.dir, 'build-ran'))).toBe(false);
+  });
+
+  it('exits 2 for a job name that is not in the pipeline', async () => {
+    const project2 = await createRunProject('exit-codes');
+    try {
+      const run = await runGlci(project2, ['--json', 'no-such-job']);
+      expect(run.exitCode, describeRun(run)).toBe(2);
+      expect(startedJobs(run.events.length > 0 ? run.events : [])).toEqual([]);
+    } finally {
+      project2.remove();
+    }
+  });
+});
