@@ -2,7 +2,7 @@
 // artifacts from artifacts/. Kept here, in the composition root, so engine/ knows only the interface.
 import type { JobServices, ScriptRequest, StageContext } from '../engine/index.js';
 import type { ArtifactStore } from '../artifacts/artifact-store.js';
-import { restoreArtifacts, saveArtifacts } from '../artifacts/artifact-store.js';
+import { exportArtifacts, restoreArtifacts, saveArtifacts } from '../artifacts/artifact-store.js';
 import { restoreCaches, saveCaches } from '../artifacts/cache.js';
 import { resolveCacheKeys } from '../artifacts/cache-keys.js';
 import type { JobEnvironment } from '../executors/executor.js';
@@ -14,6 +14,8 @@ export interface JobServicesOptions {
   pipelineId: number;
   /** Files git tracks in the project, for `untracked: true` in cache and artifacts. */
   trackedFiles: readonly string[];
+  /** `--artifacts-to-source`: also extract each job's artifacts into this directory (the user's project). */
+  artifactsToSource?: string;
 }
 
 function scriptFor(request: ScriptRequest): string | null {
@@ -58,6 +60,9 @@ export function createJobServices(options: JobServicesOptions): JobServices {
     },
     async saveArtifacts(ctx: StageContext, outcome) {
       const saved = await saveArtifacts(ctx.env, ctx.job, ctx.variables, store, outcome === 'success', ctx.log, tracked);
+      if (options.artifactsToSource && (await exportArtifacts(store, ctx.job.name, options.artifactsToSource))) {
+        ctx.log.print(`Copied the artifacts of ${ctx.job.name} into the project directory (--artifacts-to-source)`);
+      }
       return { dotenv: saved.dotenv };
     },
   };

@@ -1,5 +1,6 @@
 // Use case behind `glci run`: plan the pipeline for the checkout, narrow it to the named jobs, run it
 // on the chosen executor with the chosen reporter, and map the result to an exit status.
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ConfigDiagnostic } from '../model/config.js';
 import type { PipelineResult } from '../model/events.js';
@@ -23,6 +24,8 @@ export interface RunOptions extends ContextOptions {
   concurrency?: number;
   timeoutSeconds?: number;
   shellInPlace?: boolean;
+  /** Copy each job's artifacts into the user's project (GitLab never does; gitlab-ci-local users expect it). */
+  artifactsToSource?: boolean;
   /** Where builds, caches and artifacts live; default `<project>/.glci`. */
   stateDir?: string;
   format: 'plain' | 'json';
@@ -40,6 +43,15 @@ export interface RunOutcome {
 
 const EXIT_SYSTEM_FAILURE = 3;
 
+/**
+ * The state directory holds a `.gitignore` of `*` so it never shows in `git status` nor in a job's
+ * copy of the project, without glci editing the user's own .gitignore.
+ */
+async function prepareStateDir(stateDir: string): Promise<void> {
+  await mkdir(stateDir, { recursive: true });
+  await writeFile(join(stateDir, '.gitignore'), '# created by glci: builds, caches and artifacts of local runs\n*\n', { flag: 'w' });
+}
+
 export async function runPipelineCommand(options: RunOptions): Promise<RunOutcome> {
   const ctx = await buildPipelineContext(options);
   const config = await loadProjectConfig(ctx, options.file);
@@ -52,6 +64,7 @@ export async function runPipelineCommand(options: RunOptions): Promise<RunOutcom
   const choice = chooseExecutor({ name: options.executor, shellInPlace: options.shellInPlace ?? false }, plan);
   if (options.executor === undefined) options.stderr.write(`Using the ${choice.reason}\n`);
   const stateDir = options.stateDir ?? join(ctx.projectDir, '.glci');
+  await prepareStateDir(stateDir);
   const reporter = options.format === 'json'
     ? createJsonReporter({ stream: options.stdout })
     : createPlainReporter({ stream: options.stdout, env: options.env });
@@ -67,7 +80,12 @@ export async function runPipelineCommand(options: RunOptions): Promise<RunOutcom
   try {
     const result = await runPipeline(plan, {
       executor: choice.executor,
-      services: createJobServices({ stateDir, pipelineId: ctx.pipelineId, trackedFiles: ctx.files }),
+      services: createJobServices({
+        stateDir,
+        pipelineId: ctx.pipelineId,
+        trackedFiles: ctx.files,
+        ...(options.artifactsToSource ? { artifactsToSource: ctx.projectDir } : {}),
+      }),
       concurrency: options.concurrency ?? defaultConcurrency(),
       defaultTimeoutSeconds: options.timeoutSeconds ?? 3600,
       stateDir,

@@ -11,7 +11,7 @@ import { ExecutorError } from '../errors.js';
 import type { JobEnvironment, JobIO } from '../executors/executor.js';
 import type { ArtifactsDefinition } from '../model/config.js';
 import type { JobVariable, PlannedJob } from '../model/plan.js';
-import { listArchive, readArchiveFiles } from '../platform/archive.js';
+import { extractArchive, listArchive, readArchiveFiles } from '../platform/archive.js';
 import { DEFAULT_DOTENV_LIMITS, dotenvSizeError, parseDotenv, type DotenvLimits, type DotenvResult, type DotenvVariable } from './dotenv.js';
 import { archiveSelection } from './env-archive.js';
 import { FileSelection } from './file-selection.js';
@@ -221,4 +221,15 @@ export async function restoreArtifacts(env: JobEnvironment, sources: readonly st
     await env.copyIn(createReadStream(file), '.');
     log.print(`Extracting artifacts of ${source} from the local artifact store... ok`);
   }
+}
+
+/**
+ * `--artifacts-to-source`: extracts a job's stored `artifacts:paths` archive into `targetDir` (the
+ * user's project). Returns false when the job stored no archive.
+ */
+export async function exportArtifacts(store: ArtifactStore, jobName: string, targetDir: string): Promise<boolean> {
+  const metadata = await readArtifactsMetadata(store, jobName);
+  if (metadata === null || metadata.archiveEntries === null) return false;
+  await extractArchive(createReadStream(join(jobArtifactsDir(store.stateDir, store.pipelineId, jobName), ARCHIVE)), targetDir);
+  return true;
 }

@@ -22,6 +22,7 @@ export default class Run extends BaseCommand {
     manual: Flags.string({ description: 'Run this manual job too; repeatable', multiple: true, default: [], env: 'GLCI_MANUAL' }),
     timeout: Flags.integer({ description: 'Default job timeout in seconds (a job\'s own timeout: wins)', default: 3600, min: 1, env: 'GLCI_TIMEOUT' }),
     'shell-in-place': Flags.boolean({ description: 'Shell executor: run jobs in the project directory itself, not in a copy', env: 'GLCI_SHELL_IN_PLACE' }),
+    'artifacts-to-source': Flags.boolean({ description: 'Also copy each job\'s artifacts into the project directory (by default they stay in the state directory)', env: 'GLCI_ARTIFACTS_TO_SOURCE' }),
     'state-dir': Flags.string({ description: 'Where builds, caches and artifacts are kept (default: <project>/.glci)', env: 'GLCI_STATE_DIR' }),
   };
 
@@ -37,6 +38,7 @@ export default class Run extends BaseCommand {
       ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
       timeoutSeconds: flags.timeout,
       shellInPlace: flags['shell-in-place'],
+      artifactsToSource: flags['artifacts-to-source'],
       ...(flags['state-dir'] ? { stateDir: flags['state-dir'] } : {}),
       format: this.jsonEnabled() ? 'json' : 'plain',
       stdout: process.stdout,

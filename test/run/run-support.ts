@@ -80,6 +80,8 @@ export interface GlciRun {
   events: RunEvent[];
   /** When the glci process had exited (ms since the epoch, this machine's clock). */
   exitedAt: number;
+  /** With `--json`, a run that fails before the pipeline starts prints one `{error}` document instead. */
+  error?: { code: string; message: string };
 }
 
 function glciArgs(project: RunProject, args: readonly string[]): string[] {
@@ -107,12 +109,25 @@ export async function runGlci(project: RunProject, args: readonly string[]): Pro
   const exitedAt = Date.now();
   const stdout = String(result.stdout);
   const run: GlciRun = { exitCode: result.exitCode, stdout, stderr: String(result.stderr), events: [], exitedAt };
-  if (args.includes('--json')) run.events = parseEvents(stdout, run);
+  if (!args.includes('--json')) return run;
+  const error = errorDocument(stdout);
+  if (error) run.error = error;
+  else run.events = parseEvents(stdout, run);
   return run;
 }
 
 export function describeRun(run: Pick<GlciRun, 'exitCode' | 'stdout' | 'stderr'>): string {
   return `glci run exited ${String(run.exitCode)}\n--- stdout\n${run.stdout}\n--- stderr\n${run.stderr}`;
+}
+
+function errorDocument(stdout: string): GlciRun['error'] {
+  if (!stdout.trimStart().startsWith('{\n')) return undefined;
+  try {
+    const parsed = JSON.parse(stdout) as { error?: GlciRun['error'] };
+    return parsed.error;
+  } catch {
+    return undefined;
+  }
 }
 
 export function parseEvents(stdout: string, run: Pick<GlciRun, 'exitCode' | 'stdout' | 'stderr'>): RunEvent[] {
