@@ -6,6 +6,7 @@ import { ExecutorError, GlciError } from '../errors.js';
 import type { JobEnvironment, StepOutcome } from '../executors/executor.js';
 import type { FailureReason } from '../model/events.js';
 import type { JobVariable, PlannedJob } from '../model/plan.js';
+import { runnerVariables } from '../variables/index.js';
 import { formatGoDuration, parseGoDuration } from './go-duration.js';
 import type { JobLog } from './job-log.js';
 import type { Clock, DotenvVariable, EngineOptions, SaveOutcome, ScriptJobStatus, ScriptStage, StageContext } from './options.js';
@@ -74,7 +75,7 @@ export async function runJobAttempt(ctx: AttemptContext): Promise<AttemptOutcome
   const env = await prepareEnvironment(ctx, progress);
   if (env) {
     try {
-      await runStages(ctx, env, progress);
+      await runStages(withRunnerVariables(ctx, env), env, progress);
     } catch (error) {
       markError(ctx, progress, error, true);
     } finally {
@@ -85,6 +86,22 @@ export async function runJobAttempt(ctx: AttemptContext): Promise<AttemptOutcome
   ctx.log.flush();
   const { status, exitCode, reason, dotenv } = progress;
   return { status, exitCode, ...(reason ? { failureReason: reason } : {}), ...(dotenv ? { dotenv } : {}) };
+}
+
+/**
+ * The variables the runner adds itself once the environment exists (CI_PROJECT_DIR, CI_BUILDS_DIR,
+ * CI_JOB_ID, CI_JOB_TIMEOUT, ...), before the job's own so those win (runner-behavior.md §8.4).
+ */
+function withRunnerVariables(ctx: AttemptContext, env: JobEnvironment): AttemptContext {
+  const added = runnerVariables({
+    jobId: ctx.jobId,
+    projectDir: env.projectDir,
+    buildsDir: env.buildsDir,
+    executor: ctx.options.executor.name,
+    timeoutSeconds: ctx.job.timeoutSeconds ?? ctx.options.defaultTimeoutSeconds,
+  });
+  const runner = Object.entries(added).map(([key, value]): JobVariable => ({ key, value, public: true, masked: false, file: false, raw: true }));
+  return { ...ctx, variables: [...runner, ...ctx.variables] };
 }
 
 async function prepareEnvironment(ctx: AttemptContext, progress: Progress): Promise<JobEnvironment | null> {

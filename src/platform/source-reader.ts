@@ -174,13 +174,13 @@ async function readTemplate(dirs: string[], name: string, base: string): Promise
     if (full && content !== null) return { status: 'ok', content, origin: displayPath(base, full) };
   }
   const where = dirs.length > 0 ? `looked in ${dirs.join(', ')}` : 'no template directory is configured';
-  return { status: 'missing-file', hint: `${where} (--template-dir / GLCI_TEMPLATE_DIRS)` };
+  return { status: 'missing-file', hint: `${where} (set GLCI_TEMPLATE_DIRS to a directory of templates)` };
 }
 
 function missingProjectHint(project: SourceProject): string {
-  if (project.kind === 'component') return `map \`${project.path}\` to a directory with --component-dir / GLCI_COMPONENT_DIRS`;
+  if (project.kind === 'component') return `map \`${project.path}\` to a directory with GLCI_COMPONENT_DIRS=<fqdn>/<project path>=<dir>`;
   const path = project.kind === 'project' ? project.path : '';
-  return `map \`${path}\` to a local clone with --include-project-dir / GLCI_INCLUDE_PROJECT_DIRS, or set GLCI_GITLAB_URL and GLCI_GITLAB_TOKEN`;
+  return `map \`${path}\` to a local clone with GLCI_INCLUDE_PROJECT_DIRS=<project path>=<dir>, or set GLCI_GITLAB_URL and GLCI_GITLAB_TOKEN`;
 }
 
 /** Runs git in `dir`; stdout, or null when git fails. */

@@ -1,10 +1,13 @@
 // Materialises a fixture as a real git repository, so glci reads branch, tag, default branch and
 // files exactly as it does in a user's checkout.
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { devNull, tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
-import { execa } from 'execa';
-import { checkoutBranch, type FixtureContext } from './fixture-context.js';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { checkoutBranch, sourceFolders, type FixtureContext } from './fixture-context.js';
+import { git } from './fixture-git.js';
+import { prepareSources } from './fixture-sources.js';
+
+export { isolatedEnv } from './fixture-git.js';
 
 /** Files of a fixture directory that describe the expectation and are not part of the project. */
 const FIXTURE_METADATA = new Set([
@@ -20,32 +23,30 @@ const DEFAULT_BRANCH = 'main';
 export interface FixtureCheckout {
   /** The project directory (the repository root, holding `.gitlab-ci.yml`). */
   dir: string;
+  /** Environment variables glci runs with on top of the isolated environment (HOME, GLCI_*). */
+  env: Record<string, string>;
   remove(): void;
 }
 
-/**
- * An environment without the caller's git, CI and glci settings, so a developer's global git
- * config (signing, default branch) or a surrounding CI job cannot change the outcome.
- */
-export function isolatedEnv(): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (value === undefined || /^(GIT_|CI_|GITLAB_|GLCI_)/.test(name) || name === 'CI') continue;
-    env[name] = value;
+/** Removes `dir` and its parents up to (excluding) `top` while they are empty. */
+function removeEmptyParents(top: string, dir: string): void {
+  for (let current = dir; current.startsWith(`${top}${sep}`); current = dirname(current)) {
+    if (!existsSync(current) || readdirSync(current).length > 0) return;
+    rmdirSync(current);
   }
-  return { ...env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: devNull, NO_COLOR: '1' };
-}
-
-async function git(cwd: string, args: string[]): Promise<void> {
-  const identity = ['-c', 'user.name=t', '-c', 'user.email=t@e', '-c', 'commit.gpgsign=false'];
-  await execa('git', [...identity, ...args], { cwd, env: isolatedEnv(), extendEnv: false });
 }
 
 function copyProjectFiles(fixtureDir: string, projectDir: string, context: FixtureContext): void {
+  // Other projects, templates and components live in their own folders, outside the checkout.
+  const excluded = new Set(sourceFolders(context).map((folder) => resolve(fixtureDir, folder)));
   cpSync(fixtureDir, projectDir, {
     recursive: true,
-    filter: (source) => !(dirname(source) === fixtureDir && FIXTURE_METADATA.has(basename(source))),
+    filter: (source) =>
+      !excluded.has(resolve(source)) && !(dirname(source) === fixtureDir && FIXTURE_METADATA.has(basename(source))),
   });
+  for (const folder of excluded) {
+    removeEmptyParents(projectDir, dirname(join(projectDir, relative(fixtureDir, folder))));
+  }
   for (const file of context.files ?? []) {
     const target = join(projectDir, file);
     if (file.endsWith('/')) {
@@ -86,9 +87,10 @@ export async function createCheckout(fixtureDir: string, context: FixtureContext
   try {
     copyProjectFiles(fixtureDir, dir, context);
     await initRepository(dir, context);
+    const env = await prepareSources(fixtureDir, root, context);
+    return { dir, env, remove };
   } catch (error) {
     remove();
     throw error;
   }
-  return { dir, remove };
 }

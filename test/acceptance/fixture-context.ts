@@ -18,6 +18,25 @@ export interface FixtureContext {
   variables?: Record<string, string>;
   /** Extra files (repository-relative paths) created in the checkout before the commit. */
   files?: string[];
+  /**
+   * Other projects of the instance for `include:project`: full path → fixture subfolder (its
+   * content is the project's HEAD), or `{dir, tags}` where each tag names the subfolder whose
+   * content is committed and tagged before HEAD's. Passed as GLCI_INCLUDE_PROJECT_DIRS.
+   */
+  projects?: Record<string, string | FixtureProject>;
+  /** Fixture subfolder holding the templates of `include:template`. Passed as GLCI_TEMPLATE_DIRS. */
+  templateDir?: string;
+  /** Component projects `<fqdn>/<project path>` → fixture subfolder. Passed as GLCI_COMPONENT_DIRS. */
+  components?: Record<string, string>;
+  /** Content of `~/.glci/variables.yml` (HOME is always a fresh temporary directory). */
+  homeVariables?: Record<string, string | { value: string; masked?: boolean; file?: boolean }>;
+}
+
+export interface FixtureProject {
+  /** Fixture subfolder with the content of the project's HEAD (and working tree). */
+  dir: string;
+  /** Tag → fixture subfolder; committed and tagged in this order, before HEAD's commit. */
+  tags?: Record<string, string>;
 }
 
 const KNOWN_KEYS = new Set([
@@ -29,6 +48,10 @@ const KNOWN_KEYS = new Set([
   'changedFiles',
   'variables',
   'files',
+  'projects',
+  'templateDir',
+  'components',
+  'homeVariables',
 ]);
 
 /** Reads `context.json` of a fixture (an empty context when the file is absent). */
@@ -43,6 +66,18 @@ export function readFixtureContext(fixtureDir: string): FixtureContext {
   const unknown = Object.keys(parsed).filter((key) => !KNOWN_KEYS.has(key));
   if (unknown.length > 0) throw new Error(`${file}: unknown context keys: ${unknown.join(', ')}`);
   return parsed as FixtureContext;
+}
+
+/** Fixture subfolders that are other projects, templates or components: not part of the checkout. */
+export function sourceFolders(context: FixtureContext): string[] {
+  const folders: string[] = [];
+  for (const project of Object.values(context.projects ?? {})) {
+    if (typeof project === 'string') folders.push(project);
+    else folders.push(project.dir, ...Object.values(project.tags ?? {}));
+  }
+  if (context.templateDir !== undefined) folders.push(context.templateDir);
+  folders.push(...Object.values(context.components ?? {}));
+  return folders;
 }
 
 /** The branch HEAD is on; a merge request pipeline runs on its source branch. */

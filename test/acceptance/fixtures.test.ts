@@ -53,10 +53,10 @@ function readJson(file: string): unknown {
   return JSON.parse(readFileSync(file, 'utf8'));
 }
 
-async function runCli(args: string[]): Promise<CliRun> {
+async function runCli(args: string[], env: Record<string, string>): Promise<CliRun> {
   const result = await execa(process.execPath, [cliEntry, ...args], {
     cwd: repoRoot,
-    env: isolatedEnv(),
+    env: { ...isolatedEnv(), ...env },
     extendEnv: false,
     reject: false,
     timeout: 30_000,
@@ -76,10 +76,10 @@ function parseStdoutJson(command: string, run: CliRun): unknown {
   }
 }
 
-async function withCheckout(fixtureDir: string, context: FixtureContext, body: (dir: string) => Promise<void>): Promise<void> {
+async function withCheckout(fixtureDir: string, context: FixtureContext, body: (checkout: FixtureCheckout) => Promise<void>): Promise<void> {
   const checkout: FixtureCheckout = await createCheckout(fixtureDir, context);
   try {
-    await body(checkout.dir);
+    await body(checkout);
   } finally {
     checkout.remove();
   }
@@ -90,9 +90,9 @@ function jobNames(list: unknown): unknown[] {
   return list.map((job: unknown) => (typeof job === 'object' && job !== null ? (job as { name?: unknown }).name : job));
 }
 
-async function checkList(fixtureDir: string, projectDir: string, flags: string[]): Promise<void> {
+async function checkList(fixtureDir: string, checkout: FixtureCheckout, flags: string[]): Promise<void> {
   const command = 'glci list --json';
-  const run = await runCli(['list', '--json', '--cwd', projectDir, ...flags]);
+  const run = await runCli(['list', '--json', '--cwd', checkout.dir, ...flags], checkout.env);
   const expected = readJson(join(fixtureDir, 'expected-list.json'));
   const reasonFile = join(fixtureDir, 'expected-reason.txt');
   if (existsSync(reasonFile)) {
@@ -109,11 +109,11 @@ async function checkList(fixtureDir: string, projectDir: string, flags: string[]
   expect(projectOnto(expected, actual), 'listed fields of each job').toEqual(expected);
 }
 
-async function checkMerged(fixtureDir: string, projectDir: string, flags: string[]): Promise<void> {
+async function checkMerged(fixtureDir: string, checkout: FixtureCheckout, flags: string[]): Promise<void> {
   const expectedFile = join(fixtureDir, 'expected-merged.json');
   if (!existsSync(expectedFile)) return;
   const command = 'glci lint --merged --json';
-  const run = await runCli(['lint', '--merged', '--json', '--cwd', projectDir, ...flags]);
+  const run = await runCli(['lint', '--merged', '--json', '--cwd', checkout.dir, ...flags], checkout.env);
   expect(run.exitCode, describeRun(command, run)).toBe(0);
   const expected = readJson(expectedFile);
   const actual = parseStdoutJson(command, run);
@@ -143,10 +143,10 @@ function matchesExpected(diagnostic: Diagnostic, expected: ExpectedError): boole
   );
 }
 
-async function checkErrors(fixtureDir: string, projectDir: string, flags: string[]): Promise<void> {
+async function checkErrors(fixtureDir: string, checkout: FixtureCheckout, flags: string[]): Promise<void> {
   const command = 'glci list';
   const expected = readJson(join(fixtureDir, 'expected-errors.json')) as ExpectedErrors;
-  const run = await runCli(['list', '--cwd', projectDir, ...flags]);
+  const run = await runCli(['list', '--cwd', checkout.dir, ...flags], checkout.env);
   expect(run.exitCode, describeRun(command, run)).toBe(expected.exitCode);
   expect(run.stderr, 'no stack trace on stderr').not.toMatch(/^ {4}at /m);
   const diagnostics = parseDiagnostics(run.stderr);
@@ -169,9 +169,9 @@ describe('pipeline fixtures (glci list --json, glci lint --merged --json)', () =
     it(name, async () => {
       const context = readFixtureContext(fixtureDir);
       const flags = contextFlags(context);
-      await withCheckout(fixtureDir, context, async (projectDir) => {
-        await checkList(fixtureDir, projectDir, flags);
-        await checkMerged(fixtureDir, projectDir, flags);
+      await withCheckout(fixtureDir, context, async (checkout) => {
+        await checkList(fixtureDir, checkout, flags);
+        await checkMerged(fixtureDir, checkout, flags);
       });
     }, TEST_TIMEOUT_MS);
   }
@@ -184,8 +184,8 @@ describe('configuration error fixtures (glci list)', () => {
     const fixtureDir = join(errorsRoot, name);
     it(name, async () => {
       const context = readFixtureContext(fixtureDir);
-      await withCheckout(fixtureDir, context, async (projectDir) => {
-        await checkErrors(fixtureDir, projectDir, contextFlags(context));
+      await withCheckout(fixtureDir, context, async (checkout) => {
+        await checkErrors(fixtureDir, checkout, contextFlags(context));
       });
     }, TEST_TIMEOUT_MS);
   }

@@ -142,7 +142,21 @@ describe('job lifecycle', () => {
     const vars = h.services.request('test', 'step_script').variables;
     expect(vars.filter((v) => v.key === 'VERSION').map((v) => v.value)).toEqual(['1.2.3']);
     expect(vars.filter((v) => v.key === 'TOKEN').map((v) => v.value)).toEqual(['user']);
-    expect(h.services.request('other', 'step_script').variables).toEqual([]);
+    // `other` receives no artifacts, so no dotenv variables (only the runner's own CI_* ones).
+    expect(h.services.request('other', 'step_script').variables.filter((v) => !v.key.startsWith('CI_'))).toEqual([]);
+  });
+
+  it('adds the runner\'s own variables (CI_PROJECT_DIR of the prepared environment, CI_JOB_ID) below the job\'s', async () => {
+    const h = harness();
+    const p = plan(['test'], [job('a', { variables: [variable('CI_JOB_TIMEOUT', 'from-yaml')] })]);
+    await runWith(h, p);
+    const vars = h.services.request('a', 'step_script').variables;
+    const last = (key: string) => vars.findLast((v) => v.key === key)?.value;
+    expect(last('CI_PROJECT_DIR')).toBe('/builds/project');
+    expect(last('CI_BUILDS_DIR')).toBe('/builds');
+    expect(last('CI_JOB_ID')).toBe('1');
+    // runner-behavior.md §8.4: the payload's variables come after the runner's, so they win.
+    expect(last('CI_JOB_TIMEOUT')).toBe('from-yaml');
   });
 
   it('masks a secret split across two output chunks before any event is emitted', async () => {

@@ -84,8 +84,14 @@ export interface GlciRun {
   error?: { code: string; message: string };
 }
 
-function glciArgs(project: RunProject, args: readonly string[]): string[] {
-  return [cliEntry, 'run', ...args, '--cwd', project.dir, '--state-dir', project.stateDir];
+export interface RunOptions {
+  /** Leave out `--state-dir`, so glci uses its default (`.glci` in the project). */
+  defaultStateDir?: boolean;
+}
+
+function glciArgs(project: RunProject, args: readonly string[], options: RunOptions): string[] {
+  const state = options.defaultStateDir ? [] : ['--state-dir', project.stateDir];
+  return [cliEntry, 'run', ...args, '--cwd', project.dir, ...state];
 }
 
 function glciEnv(project: RunProject): Record<string, string> {
@@ -93,8 +99,8 @@ function glciEnv(project: RunProject): Record<string, string> {
 }
 
 /** Starts `glci run ARGS` on the project without waiting (for Ctrl-C tests). */
-export function startGlci(project: RunProject, args: readonly string[]): ResultPromise<{ reject: false; timeout: number }> {
-  return execa(process.execPath, glciArgs(project, args), {
+export function startGlci(project: RunProject, args: readonly string[], options: RunOptions = {}): ResultPromise<{ reject: false; timeout: number }> {
+  return execa(process.execPath, glciArgs(project, args, options), {
     cwd: project.dir,
     env: glciEnv(project),
     extendEnv: false,
@@ -104,8 +110,8 @@ export function startGlci(project: RunProject, args: readonly string[]): ResultP
 }
 
 /** Runs `glci run ARGS --cwd <project> --state-dir <state>` and parses its NDJSON when `--json` is given. */
-export async function runGlci(project: RunProject, args: readonly string[]): Promise<GlciRun> {
-  const result = await startGlci(project, args);
+export async function runGlci(project: RunProject, args: readonly string[], options: RunOptions = {}): Promise<GlciRun> {
+  const result = await startGlci(project, args, options);
   const exitedAt = Date.now();
   const stdout = String(result.stdout);
   const run: GlciRun = { exitCode: result.exitCode, stdout, stderr: String(result.stderr), events: [], exitedAt };
@@ -194,6 +200,15 @@ export async function survivingProcesses(marker: string, withinMs = 1500): Promi
     if (found.length === 0 || waited >= withinMs) return found;
     await delay(100);
   }
+}
+
+/** Waits until a live process has `marker` in its command line; false after `withinMs`. */
+export async function processAppears(marker: string, withinMs = 5000): Promise<boolean> {
+  for (let waited = 0; waited <= withinMs; waited += 100) {
+    if (processesWith(marker).length > 0) return true;
+    await delay(100);
+  }
+  return false;
 }
 
 /** Job build folders (`<state>/builds/<pipeline>/<job>`) still on disk. */

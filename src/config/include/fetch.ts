@@ -23,10 +23,10 @@ type Fetch = (params: RawMapping, parent: FileScope, report: (message: string, h
 const NO_VARIABLES: Readonly<Record<string, string>> = Object.freeze({});
 const YAML_EXTENSION = /.+\.(yml|yaml)$/i;
 const TEMPLATE_SUFFIX = '.gitlab-ci.yml';
-const PROJECT_HINT = 'glci reads other projects from a local clone (--include-project-dir / GLCI_INCLUDE_PROJECT_DIRS) or from the GitLab API (GLCI_GITLAB_URL + GLCI_GITLAB_TOKEN)';
-const REMOTE_HINT = 'vendor the file into the repository and include it with `local:`, or map its location with --include-dir';
-const TEMPLATE_HINT = 'glci does not ship GitLab templates: copy them into a directory and point --template-dir at it';
-const COMPONENT_HINT = 'map the component project to a local directory with --component-dir <fqdn>/<project path>=<dir>';
+const PROJECT_HINT = 'glci reads other projects from a local clone (GLCI_INCLUDE_PROJECT_DIRS=<project path>=<dir>,...) or from the GitLab API (GLCI_GITLAB_URL + GLCI_GITLAB_TOKEN)';
+const REMOTE_HINT = 'glci runs offline: vendor the file into the repository and include it with `local:`';
+const TEMPLATE_HINT = 'glci does not ship GitLab templates: copy them into a directory and set GLCI_TEMPLATE_DIRS to it';
+const COMPONENT_HINT = 'map the component project to a local directory with GLCI_COMPONENT_DIRS=<fqdn>/<project path>=<dir>';
 
 export async function fetchInclude(type: LocationType, params: RawMapping, parent: FileScope, session: IncludeSession, location: SourceLocation | null): Promise<FetchedFile | null> {
   const report = (message: string, hint?: string): void => session.error(message, location, hint);
