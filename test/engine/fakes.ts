@@ -7,6 +7,7 @@ import { runPipeline } from '../../src/engine/index.js';
 import type { Clock, DotenvVariable, EngineOptions, JobServices, SavedArtifacts, ScriptRequest, StageContext, TimerHandle } from '../../src/engine/index.js';
 import type { JobResult, PipelineEvent, PipelineResult } from '../../src/model/events.js';
 import type { Plan, PlannedJob } from '../../src/model/plan.js';
+import { plannedJob } from '../support/planned-job.js';
 
 export interface StepSpec {
   exitCode?: number;
@@ -191,30 +192,7 @@ export class ManualClock implements Clock {
 }
 
 export function job(name: string, overrides: Partial<PlannedJob> = {}): PlannedJob {
-  return {
-    name,
-    baseName: name,
-    stage: 'test',
-    stageIndex: 0,
-    when: 'on_success',
-    allowFailure: false,
-    needs: null,
-    artifactSources: [],
-    variables: [],
-    image: null,
-    services: [],
-    beforeScript: [],
-    script: ['true'],
-    afterScript: [],
-    cache: [],
-    artifacts: null,
-    retry: { max: 0, when: ['always'], exitCodes: [] },
-    interruptible: false,
-    tags: [],
-    environment: null,
-    nodeTotal: 1,
-    ...overrides,
-  };
+  return plannedJob(name, { retry: { max: 0, when: ['always'], exitCodes: [] }, ...overrides });
 }
 
 /** A plan whose jobs get their stageIndex from `stages`. */

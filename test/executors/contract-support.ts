@@ -9,6 +9,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Executor, JobEnvironment, JobIO, ScriptStep, StepOutcome } from '../../src/executors/executor.js';
 import type { JobVariable, PlannedJob } from '../../src/model/plan.js';
 import { generateStepScript, type ScriptJobStatus } from '../../src/script/step-script.js';
+import { plannedJob, variable } from '../support/planned-job.js';
 
 export const README = 'sample project for the executor contract\n';
 export const UNICODE_NAME = 'dir with space/ünï cødé.txt';
@@ -24,35 +25,10 @@ export function createWorkspace(): { root: string; sourceDir: string; stateDir: 
   return { root, sourceDir, stateDir: join(root, 'state'), dispose: () => rmSync(root, { recursive: true, force: true }) };
 }
 
-export function variable(key: string, value: string, extra: Partial<JobVariable> = {}): JobVariable {
-  return { key, value, public: true, masked: false, file: false, raw: false, ...extra };
-}
+export { variable };
 
 export function testJob(name: string, overrides: Partial<PlannedJob> = {}): PlannedJob {
-  return {
-    name,
-    baseName: name,
-    stage: 'test',
-    stageIndex: 0,
-    when: 'on_success',
-    allowFailure: false,
-    needs: null,
-    artifactSources: [],
-    variables: [variable('CI_JOB_NAME', name), variable('CI_COMMIT_REF_NAME', 'main')],
-    image: null,
-    services: [],
-    beforeScript: [],
-    script: ['true'],
-    afterScript: [],
-    cache: [],
-    artifacts: null,
-    retry: { max: 0, when: [], exitCodes: [] },
-    interruptible: false,
-    tags: [],
-    environment: null,
-    nodeTotal: 1,
-    ...overrides,
-  };
+  return plannedJob(name, { variables: [variable('CI_JOB_NAME', name), variable('CI_COMMIT_REF_NAME', 'main')], ...overrides });
 }
 
 /** Collects a job's output bytes. */

@@ -44,8 +44,8 @@ describe('glci run: allow_failure:exit_codes decides the exit status', () => {
     expect(leftoverBuildDirs(project.stateDir)).toEqual([]);
   });
 
-  it('exits 1 in plain mode too', async () => {
-    const run = await runGlci(project, ['--variable', 'CODE=2']);
+  it('exits 1 in plain mode too, with the executor named explicitly', async () => {
+    const run = await runGlci(project, ['--executor', 'shell', '--variable', 'CODE=2']);
     expect(run.exitCode, describeRun(run)).toBe(1);
   });
 });
