@@ -39,12 +39,14 @@ describe('shell executor', () => {
   });
   afterAll(() => rmSync(project.root, { recursive: true, force: true }));
 
-  it('copies tracked and untracked-but-not-ignored files, without .git or its own state dir', async () => {
+  it('copies tracked and untracked-but-not-ignored files, not its own state dir, into a repository of its own', async () => {
     const p = await prepareJob(createShellExecutor(), testJob('copy'), project, 1);
     try {
       const has = (rel: string) => existsSync(join(p.env.projectDir, rel));
       expect(['.gitignore', 'src/tracked.txt', 'run.sh', 'untracked.txt'].filter(has)).toHaveLength(4);
-      expect(['debug.log', 'build/out.bin', '.git', '.glci'].filter(has)).toEqual([]);
+      expect(['debug.log', 'build/out.bin', '.glci'].filter(has)).toEqual([]);
+      // The copy's .git is a new repository (HEAD at the source's commit), not a copy of the user's.
+      expect(has('.git/objects/info/alternates')).toBe(true);
       expect(statSync(join(p.env.projectDir, 'run.sh')).mode & 0o111).not.toBe(0);
       expect(p.env.projectDir).toBe(join(p.env.buildsDir, 'my-app'));
       expect(p.env.tmpDir).toBe(`${p.env.projectDir}.tmp`);

@@ -57,3 +57,32 @@ describe('glci run: the job works on a copy of the checkout', () => {
     expect(existsSync(join(project.dir, 'job-made-this.txt'))).toBe(true);
   });
 });
+
+// BUG (src/executors/shell/checkout-copy.ts: `.git` is not copied, "no job step needs it"): the job's
+// copy is not a git repository. With the default state directory (inside the project) git commands in
+// a job walk up to the USER's repository, so `git reset --hard` in a script throws away the user's
+// uncommitted work; with a state directory elsewhere they find no repository at all. In GitLab the
+// project directory is a clone of the pipeline's commit (runner-behavior.md §4.3).
+describe('glci run: git commands in a job', () => {
+  let project: RunProject;
+  beforeEach(async () => {
+    project = await createRunProject('git-in-job');
+    writeFileSync(join(project.dir, 'tracked.txt'), 'the user\'s unsaved edit\n');
+  });
+  afterEach(() => project.remove());
+
+  it('cannot reset the user\'s checkout (default state directory)', async () => {
+    const run = await runGlci(project, ['--json'], { defaultStateDir: true });
+    expect(run.exitCode, describeRun(run)).toBe(0);
+    expect(readFileSync(join(project.dir, 'tracked.txt'), 'utf8')).toBe('the user\'s unsaved edit\n');
+  });
+
+  it('see a repository rooted at CI_PROJECT_DIR whose HEAD is CI_COMMIT_SHA', async () => {
+    const run = await runGlci(project, ['--json']);
+    expect(run.exitCode, describeRun(run)).toBe(0);
+    const lines = jobLines(run.events, 'git-commands');
+    expect(valueOf(lines, 'toplevel')).toBe(valueOf(lines, 'project-dir'));
+    expect(valueOf(lines, 'head')).toBe(valueOf(lines, 'commit-sha'));
+    expect(readFileSync(join(project.dir, 'tracked.txt'), 'utf8')).toBe('the user\'s unsaved edit\n');
+  });
+});

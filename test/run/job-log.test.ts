@@ -77,7 +77,7 @@ describe('glci run: job log and script semantics', () => {
   // log groups them (out-1..out-5 then err-1..err-5) instead of keeping the order the script wrote.
   // GitLab Runner's shell executor passes the same writer as Stdout and Stderr (executors/shell/shell.go),
   // and Go's os/exec then gives the child ONE pipe for both, so its log keeps the written order.
-  it.fails('keeps stdout and stderr in the order the script wrote them', () => {
+  it('keeps stdout and stderr in the order the script wrote them', () => {
     const lines = jobLines(run.events, 'interleaved').filter((l) => /^(out|err)-\d$/.test(l));
     expect(lines).toEqual(['out-1', 'err-1', 'out-2', 'err-2', 'out-3', 'err-3', 'out-4', 'err-4', 'out-5', 'err-5']);
   });

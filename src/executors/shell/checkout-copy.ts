@@ -1,6 +1,7 @@
 // The job's checkout: a copy of the project's working tree (tracked files plus untracked files that
 // .gitignore does not exclude). GitLab fetches the commit into the build dir; a copy of the working
-// tree lets a local run test uncommitted changes. `.git` is not copied: no job step needs it here.
+// tree lets a local run test uncommitted changes. `.git` is not copied: platform/job-repository.ts gives
+// the copy a repository of its own.
 import { copyFile, lstat, mkdir, readlink, symlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 

@@ -11,6 +11,7 @@ import type { StepOutcome } from '../executor.js';
 
 export interface GroupRunOptions {
   command: string;
+  args?: readonly string[];
   cwd: string;
   env: NodeJS.ProcessEnv;
   /** Written to the shell's stdin, then stdin is closed. */
@@ -76,7 +77,7 @@ function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): number 
 /** Runs `command` with `input` on stdin until it exits, times out or is canceled. */
 export async function runInProcessGroup(options: GroupRunOptions): Promise<StepOutcome> {
   if (options.signal.aborted) return { exitCode: 1, timedOut: false, canceled: true };
-  const subprocess = execa(options.command, [], {
+  const subprocess = execa(options.command, [...(options.args ?? [])], {
     cwd: options.cwd,
     env: options.env,
     extendEnv: false,

@@ -8,6 +8,7 @@ import { jobBuildRoot } from '../../artifacts/state-paths.js';
 import { ExecutorError } from '../../errors.js';
 import type { PlannedJob } from '../../model/plan.js';
 import { extractArchive, packPaths } from '../../platform/archive.js';
+import { initJobRepository } from '../../platform/job-repository.js';
 import { listProjectFiles } from '../../platform/project-files.js';
 import type { Executor, JobEnvironment, JobIO, PrepareOptions, ScriptStep, StepOutcome } from '../executor.js';
 import { copyCheckout } from './checkout-copy.js';
@@ -72,6 +73,9 @@ class ShellEnvironment implements JobEnvironment {
     const cwd = (await exists(this.projectDir)) ? this.projectDir : this.spec.root;
     return runInProcessGroup({
       command: this.spec.shell,
+      // One pipe for both streams, as GitLab Runner's single trace writer: stderr lines stay in the
+      // order the script wrote them relative to stdout. The inner shell reads the script from stdin.
+      args: ['-c', `exec 2>&1; exec ${this.spec.shell}`],
       cwd,
       env: this.spec.env,
       input: step.script,
@@ -132,6 +136,7 @@ async function prepare(job: PlannedJob, prepareOptions: PrepareOptions, io: JobI
       const files = await (options.listFiles ?? listProjectFiles)(prepareOptions.sourceDir);
       const stateRel = insideRelative(prepareOptions.sourceDir, prepareOptions.stateDir);
       await copyCheckout(prepareOptions.sourceDir, spec.projectDir, files, stateRel === '.' ? null : stateRel, signal);
+      await initJobRepository(prepareOptions.sourceDir, spec.projectDir);
     } catch (error) {
       await rm(root, { recursive: true, force: true });
       if (signal.aborted) throw new ExecutorError('SHELL_PREPARE_CANCELED', 'preparation of the shell environment was canceled');
