@@ -3,6 +3,7 @@
 import type { ConfigDiagnostic, MergedConfig } from '../model/config.js';
 import { buildPipelineContext, type ContextOptions } from './pipeline-context.js';
 import { loadProjectConfig } from './load-config.js';
+import { maskingErrors } from './mask-errors.js';
 
 export { formatMergedYaml } from '../config/merged-yaml.js';
 
@@ -20,6 +21,8 @@ export interface LintOptions extends ContextOptions {
 /** Throws ConfigError (every problem found) when the configuration is invalid. */
 export async function lintPipeline(options: LintOptions): Promise<LintResult> {
   const ctx = await buildPipelineContext(options);
-  const config = await loadProjectConfig(ctx, options.file);
-  return { valid: true, files: config.files, warnings: config.warnings, merged: config.merged };
+  return maskingErrors(ctx, async () => {
+    const config = await loadProjectConfig(ctx, options.file);
+    return { valid: true, files: config.files, warnings: config.warnings, merged: config.merged };
+  });
 }

@@ -4,6 +4,7 @@ import type { ExcludedJob, Plan } from '../model/plan.js';
 import { planPipeline } from '../planner/index.js';
 import { buildPipelineContext, type ContextOptions } from './pipeline-context.js';
 import { loadProjectConfig } from './load-config.js';
+import { maskingErrors } from './mask-errors.js';
 
 export interface ListedJob {
   name: string;
@@ -49,12 +50,14 @@ export function toListedJobs(plan: Plan): ListedJob[] {
 
 export async function listJobs(options: ListOptions): Promise<ListResult> {
   const ctx = await buildPipelineContext(options);
-  const config = await loadProjectConfig(ctx, options.file);
-  const plan = planPipeline(config, ctx);
-  return {
-    jobs: toListedJobs(plan),
-    excluded: plan.excluded,
-    notCreatedReason: plan.notCreatedReason ?? null,
-    warnings: config.warnings,
-  };
+  return maskingErrors(ctx, async () => {
+    const config = await loadProjectConfig(ctx, options.file);
+    const plan = planPipeline(config, ctx);
+    return {
+      jobs: toListedJobs(plan),
+      excluded: plan.excluded,
+      notCreatedReason: plan.notCreatedReason ?? null,
+      warnings: config.warnings,
+    };
+  });
 }

@@ -1,5 +1,5 @@
 // Bad input at the CLI boundary: clear message, exit status 2, never a stack trace.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,5 +56,18 @@ describe('CLI errors', () => {
     const unknownKey = out.error.diagnostics.find((d) => d.message.includes('scirpt'));
     expect(unknownKey?.location).toMatchObject({ line: 2, column: 3 });
     expect(res.stderr).toMatch(/^unknown\.yml:2:3: .*scirpt/m);
+  });
+
+  it('masks masked variables in error messages', async () => {
+    const project = join(dir, 'masked');
+    mkdirSync(project, { recursive: true });
+    writeFileSync(join(project, '.glci-variables.yml'), 'SECRET: {value: s3cr3t-value-123, masked: true}\n');
+    writeFileSync(join(project, '.gitlab-ci.yml'), 'include: "ci/$SECRET.yml"\njob:\n  script: echo\n');
+    for (const command of ['list', 'lint']) {
+      const res = await glci(command, '--cwd', project);
+      expect(res.exitCode).toBe(2);
+      expect(res.stderr).toContain('[MASKED]');
+      expect(`${res.stdout}${res.stderr}`).not.toContain('s3cr3t-value-123');
+    }
   });
 });
