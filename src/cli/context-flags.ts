@@ -6,7 +6,6 @@ export const contextFlags = {
     char: 'v',
     description: 'Set a variable for the run (KEY=VALUE); repeatable. Highest precedence, like a project variable',
     multiple: true,
-    default: [],
     env: 'GLCI_VARIABLE',
   }),
   'pipeline-source': Flags.string({
@@ -24,7 +23,7 @@ export const contextFlags = {
 
 export interface ContextFlagValues {
   cwd?: string | undefined;
-  variable: string[];
+  variable?: string[] | undefined;
   'pipeline-source': string;
   'mr-source-branch'?: string | undefined;
   'mr-target-branch'?: string | undefined;
@@ -35,7 +34,7 @@ export interface ContextFlagValues {
 export function contextOptionsFrom(flags: ContextFlagValues) {
   return {
     ...(flags.cwd ? { cwd: flags.cwd } : {}),
-    variables: flags.variable,
+    variables: flags.variable ?? [],
     pipelineSource: flags['pipeline-source'],
     ...(flags['mr-source-branch'] ? { mrSourceBranch: flags['mr-source-branch'] } : {}),
     ...(flags['mr-target-branch'] ? { mrTargetBranch: flags['mr-target-branch'] } : {}),

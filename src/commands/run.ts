@@ -19,7 +19,7 @@ export default class Run extends BaseCommand {
     needs: Flags.boolean({ description: 'Also run the jobs the named jobs need, transitively', env: 'GLCI_NEEDS' }),
     executor: Flags.string({ description: 'Executor: shell, docker or kubernetes (default: shell; docker arrives in a later version)', options: ['shell', 'docker', 'kubernetes'], env: 'GLCI_EXECUTOR' }),
     concurrency: Flags.integer({ description: 'Jobs running at once (default: number of CPUs)', min: 1, env: 'GLCI_CONCURRENCY' }),
-    manual: Flags.string({ description: 'Run this manual job too; repeatable', multiple: true, default: [], env: 'GLCI_MANUAL' }),
+    manual: Flags.string({ description: 'Run this manual job too; repeatable', multiple: true, env: 'GLCI_MANUAL' }),
     timeout: Flags.integer({ description: 'Default job timeout in seconds (a job\'s own timeout: wins)', default: 3600, min: 1, env: 'GLCI_TIMEOUT' }),
     'shell-in-place': Flags.boolean({ description: 'Shell executor: run jobs in the project directory itself, not in a copy', env: 'GLCI_SHELL_IN_PLACE' }),
     'artifacts-to-source': Flags.boolean({ description: 'Also copy each job\'s artifacts into the project directory (by default they stay in the state directory)', env: 'GLCI_ARTIFACTS_TO_SOURCE' }),
@@ -30,7 +30,7 @@ export default class Run extends BaseCommand {
     const { flags, argv } = await this.parse(Run);
     const outcome = await runPipelineCommand({
       ...contextOptionsFrom(flags),
-      manual: flags.manual,
+      manual: flags.manual ?? [],
       file: flags.file,
       jobs: argv as string[],
       withNeeds: flags.needs,
