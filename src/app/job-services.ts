@@ -59,7 +59,7 @@ export function createJobServices(options: JobServicesOptions): JobServices {
       await saveCaches(ctx.env, await cachesOf(ctx), ctx.variables, options.stateDir, outcome === 'success', ctx.log, tracked);
     },
     async saveArtifacts(ctx: StageContext, outcome) {
-      const saved = await saveArtifacts(ctx.env, ctx.job, ctx.variables, store, outcome === 'success', ctx.log, tracked);
+      const saved = await saveArtifacts(ctx.env, ctx.job, ctx.variables, store, outcome === 'success', ctx.log, { ...tracked, jobId: ctx.jobId });
       if (options.artifactsToSource && (await exportArtifacts(store, ctx.job.name, options.artifactsToSource))) {
         ctx.log.print(`Copied the artifacts of ${ctx.job.name} into the project directory (--artifacts-to-source)`);
       }

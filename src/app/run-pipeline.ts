@@ -2,8 +2,10 @@
 // on the chosen executor with the chosen reporter, and map the result to an exit status.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { GlciError } from '../errors.js';
 import type { ConfigDiagnostic } from '../model/config.js';
 import type { PipelineResult } from '../model/events.js';
+import type { PipelineContext } from '../model/plan.js';
 import { exitCodeFor, hasSystemFailure, runPipeline } from '../engine/index.js';
 import { planPipeline } from '../planner/index.js';
 import { createJsonReporter, createPlainReporter, fanOut, type OutputStream } from '../reporters/index.js';
@@ -11,6 +13,7 @@ import { onInterrupt } from '../platform/signals.js';
 import { chooseExecutor, defaultConcurrency } from './executors.js';
 import { createJobServices } from './job-services.js';
 import { loadProjectConfig } from './load-config.js';
+import { maskingErrors } from './mask-errors.js';
 import { buildPipelineContext, type ContextOptions } from './pipeline-context.js';
 import { selectJobs } from './select-jobs.js';
 
@@ -48,12 +51,22 @@ const EXIT_SYSTEM_FAILURE = 3;
  * copy of the project, without glci editing the user's own .gitignore.
  */
 async function prepareStateDir(stateDir: string): Promise<void> {
-  await mkdir(stateDir, { recursive: true });
-  await writeFile(join(stateDir, '.gitignore'), '# created by glci: builds, caches and artifacts of local runs\n*\n', { flag: 'w' });
+  try {
+    await mkdir(stateDir, { recursive: true });
+    await writeFile(join(stateDir, '.gitignore'), '# created by glci: builds, caches and artifacts of local runs\n*\n', { flag: 'w' });
+  } catch (error) {
+    // A system problem, not a glci bug: exit status 3 with the cause, before any job starts.
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new GlciError('system', 'STATE_DIR', `cannot prepare the state directory ${stateDir}: ${reason}`, '--state-dir must name a folder glci can create and write to');
+  }
 }
 
 export async function runPipelineCommand(options: RunOptions): Promise<RunOutcome> {
   const ctx = await buildPipelineContext(options);
+  return maskingErrors(ctx, () => runInContext(ctx, options));
+}
+
+async function runInContext(ctx: PipelineContext, options: RunOptions): Promise<RunOutcome> {
   const config = await loadProjectConfig(ctx, options.file);
   const planned = planPipeline(config, ctx);
   if (planned.notCreatedReason) {

@@ -220,7 +220,7 @@ async function inSection<T>(ctx: AttemptContext, name: SectionName, body: () => 
 }
 
 function stageContext(ctx: AttemptContext, env: JobEnvironment, signal: AbortSignal): StageContext {
-  return { job: ctx.job, variables: ctx.variables, env, log: ctx.log, signal };
+  return { job: ctx.job, jobId: ctx.jobId, variables: ctx.variables, env, log: ctx.log, signal };
 }
 
 /** restore_cache (failures are warnings) then download_artifacts (failures fail the job). */

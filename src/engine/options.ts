@@ -63,6 +63,8 @@ export interface JobLogger {
 /** Everything a cache or artifact stage may use. */
 export interface StageContext {
   job: PlannedJob;
+  /** The attempt's job id (CI_JOB_ID), recorded with its artifacts and shown to jobs that download them. */
+  jobId: number;
   variables: JobVariable[];
   env: JobEnvironment;
   log: JobLogger;

@@ -136,6 +136,8 @@ function wait(spec: StepSpec, timeoutMs: number | undefined, signal: AbortSignal
 
 export class FakeServices implements JobServices {
   readonly calls: string[] = [];
+  /** The job id each saveArtifacts call was given, in call order. */
+  readonly savedJobIds: { job: string; jobId: number }[] = [];
   readonly requests: ScriptRequest[] = [];
   constructor(private readonly dotenv: Record<string, DotenvVariable[]> = {}) {}
 
@@ -159,6 +161,7 @@ export class FakeServices implements JobServices {
 
   async saveArtifacts(context: StageContext, outcome: string): Promise<SavedArtifacts> {
     this.calls.push(`${context.job.name}:saveArtifacts:${outcome}`);
+    this.savedJobIds.push({ job: context.job.name, jobId: context.jobId });
     return { dotenv: this.dotenv[context.job.name] ?? [] };
   }
 

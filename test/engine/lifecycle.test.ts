@@ -71,6 +71,19 @@ describe('job lifecycle', () => {
     expect(h.executor.prepared).toHaveLength(5);
   });
 
+  it('gives the artifact stage the attempt\'s job id, the CI_JOB_ID its scripts see (a retry has a new one)', async () => {
+    const h = harness({ flaky: { script: [{ exitCode: 1 }, { exitCode: 0 }] } });
+    const artifacts = { paths: ['out/'], exclude: [], untracked: false, when: 'always' as const, reports: {} };
+    const p = plan(['test'], [job('flaky', { retry: { max: 1, when: ['always'], exitCodes: [] }, artifacts })]);
+    await runWith(h, p);
+    const scriptJobIds = h.services.requests
+      .filter((r) => r.stage === 'step_script')
+      .map((r) => Number(r.variables.findLast((v) => v.key === 'CI_JOB_ID')?.value));
+    expect(scriptJobIds).toHaveLength(2);
+    expect(scriptJobIds[0]).not.toBe(scriptJobIds[1]);
+    expect(h.services.savedJobIds).toEqual(scriptJobIds.map((jobId) => ({ job: 'flaky', jobId })));
+  });
+
   it('retries only listed reasons and exit codes', async () => {
     const h = harness({ codes: { script: { exitCode: 2 } }, listed: { script: [{ exitCode: 137 }, { exitCode: 0 }] }, reason: { script: { exitCode: 1 } } });
     const p = plan(['test'], [

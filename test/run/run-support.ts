@@ -65,6 +65,8 @@ export interface JobResultRecord {
   failureReason?: string;
   skipReason?: string;
   attempts: number;
+  /** The job's `interruptible` (gitlab-ci-yaml.md §5.21). */
+  interruptible?: boolean;
 }
 
 export interface PipelineResultRecord {
@@ -216,6 +218,47 @@ export function leftoverBuildDirs(stateDir: string): string[] {
   const builds = join(stateDir, 'builds');
   if (!existsSync(builds)) return [];
   return readdirSync(builds, { recursive: true, encoding: 'utf8' }).filter((p) => p.split(sep).length >= 2);
+}
+
+/** What a job's `metadata.json` in the artifact store holds (documented in src/artifacts/artifact-store.ts). */
+export interface StoredArtifacts {
+  /** The job's folder in the store (holding `artifacts.tar`, `reports/<type>.tar`, `metadata.json`). */
+  dir: string;
+  job: string;
+  jobId: number | null;
+  name: string;
+  expireIn: string | null;
+  archiveEntries: number | null;
+  reports: Record<string, string[]>;
+  dotenv: { variables: { key: string; value: string }[]; errors: string[] };
+}
+
+/** The stored artifacts of every job of every pipeline run with `stateDir`, by job name (later pipelines win). */
+export function storedArtifacts(stateDir: string): Map<string, StoredArtifacts> {
+  const stored = new Map<string, StoredArtifacts>();
+  const pipelines = join(stateDir, 'pipelines');
+  if (!existsSync(pipelines)) return stored;
+  for (const pipeline of readdirSync(pipelines).sort()) {
+    const artifacts = join(pipelines, pipeline, 'artifacts');
+    if (!existsSync(artifacts)) continue;
+    for (const jobDir of readdirSync(artifacts)) {
+      const dir = join(artifacts, jobDir);
+      const metadata = JSON.parse(readFileSync(join(dir, 'metadata.json'), 'utf8')) as Omit<StoredArtifacts, 'dir'>;
+      stored.set(metadata.job, { ...metadata, dir });
+    }
+  }
+  return stored;
+}
+
+/** The file paths in a tar archive of the store, without a leading `./`, sorted. */
+export function archivePaths(file: string): string[] {
+  const listing = execFileSync('tar', ['-tf', file], { encoding: 'utf8' });
+  return listing.split('\n').filter((p) => p !== '' && !p.endsWith('/')).map((p) => p.replace(/^\.\//, '')).sort();
+}
+
+/** The content of the files of a tar archive of the store, concatenated in archive order. */
+export function archiveText(file: string): string {
+  return execFileSync('tar', ['-xOf', file], { encoding: 'utf8' });
 }
 
 /** Every file and folder of a tree (except `.git`) with a hash of its content, to compare before/after. */

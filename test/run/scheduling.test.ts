@@ -12,6 +12,8 @@ import {
   pipelineResult,
   runGlci,
   startedJobs,
+  survivingProcesses,
+  uniqueMarker,
   type RunEvent,
   type RunProject,
 } from './run-support.js';
@@ -145,6 +147,31 @@ describe('glci run: retry', () => {
       expect(jobResult(events, 'unlisted-exit-code')).toMatchObject({ status: 'failed', exitCode: 4 });
       expect(attempts(events, 'listed-exit-code')).toEqual([1, 2]);
       expect(jobResult(events, 'listed-exit-code')).toMatchObject({ status: 'failed', exitCode: 3, attempts: 2 });
+      expect(leftoverBuildDirs(project.stateDir)).toEqual([]);
+    } finally {
+      project.remove();
+    }
+  });
+});
+
+describe('glci run: retry on a timeout, and interruptible', () => {
+  it('retries a timed-out job for when: job_execution_timeout, not for when: script_failure; records interruptible', async () => {
+    const project = await createRunProject('retry-timeout');
+    try {
+      const marker = uniqueMarker();
+      const run = await runGlci(project, ['--json', '--timeout', '1', '--concurrency', '2', '--variable', `MARK=${marker}`]);
+      expect(run.exitCode, describeRun(run)).toBe(1);
+      const { events } = run;
+      // §5.12: a timeout's failure reason is job_execution_timeout, which `when: script_failure` does not list.
+      expect(attempts(events, 'retry-on-script-failure')).toEqual([1]);
+      expect(jobResult(events, 'retry-on-script-failure')).toMatchObject({ status: 'failed', failureReason: 'job_execution_timeout', attempts: 1 });
+      expect(attempts(events, 'retry-on-timeout')).toEqual([1, 2]);
+      expect(jobResult(events, 'retry-on-timeout')).toMatchObject({ status: 'failed', failureReason: 'job_execution_timeout', attempts: 2 });
+      // §5.21: interruptible defaults to false; it is recorded in each job's result.
+      expect(jobResult(events, 'retry-on-script-failure').interruptible).toBe(true);
+      expect(jobResult(events, 'retry-on-timeout').interruptible).toBe(false);
+      expect(pipelineResult(events).jobs.find((j) => j.name === 'retry-on-script-failure')?.interruptible).toBe(true);
+      expect(await survivingProcesses(marker)).toEqual([]);
       expect(leftoverBuildDirs(project.stateDir)).toEqual([]);
     } finally {
       project.remove();
