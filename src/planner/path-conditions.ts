@@ -1,6 +1,6 @@
 // `changes` and `exists` clauses against the pipeline's changed files and the repository's files
 // (spec §5.14 rules:changes / rules:exists, §5.15 only:changes), including GitLab's comparison caps.
-import { fnmatch, isExactGlob } from './fnmatch.js';
+import { fnmatch, isExactGlob } from '../glob/fnmatch.js';
 
 /** Beyond this many path × glob comparisons GitLab stops matching and assumes the clause is true. */
 const MAX_PATTERN_COMPARISONS = 50_000;

@@ -3,7 +3,7 @@
 // `always` or no `when` includes); no matching rule excludes. Only include-visible variables are
 // seen. `exists` looks at the files of the project of the file holding the include; `changes` is
 // true unless the caller knows the changed paths (GitLab: no diff available → true).
-import picomatch from 'picomatch';
+import { fnmatch } from '../../glob/fnmatch.js';
 import { evaluateExpression, validateExpression } from '../../expr/index.js';
 import type { RawMapping } from '../raw.js';
 import type { SourceProject } from '../source-reader.js';
@@ -56,8 +56,7 @@ function changesMatch(changes: unknown, scope: FileScope, session: IncludeSessio
   if (session.changedPaths === null) return true;
   const patterns = clausePaths(changes).map((path) => expandExisting(path, scope.variables));
   if (patterns.length === 0) return false;
-  const matches = picomatch(patterns, { dot: true });
-  return session.changedPaths.some((path) => matches(path));
+  return session.changedPaths.some((path) => patterns.some((pattern) => fnmatch(pattern, path)));
 }
 
 async function existsMatch(exists: unknown, scope: FileScope, session: IncludeSession): Promise<boolean> {
@@ -69,8 +68,7 @@ async function existsMatch(exists: unknown, scope: FileScope, session: IncludeSe
   if (!files) return false;
   const directories = patterns.filter((pattern) => pattern.endsWith('/'));
   const globs = patterns.filter((pattern) => !pattern.endsWith('/'));
-  const matches = globs.length > 0 ? picomatch(globs, { dot: true }) : null;
-  return files.some((file) => (matches?.(file) ?? false) || directories.some((dir) => file.startsWith(dir)));
+  return files.some((file) => globs.some((glob) => fnmatch(glob, file)) || directories.some((dir) => file.startsWith(dir)));
 }
 
 /** `exists:project`/`ref` point elsewhere; by default the project of the including file. */

@@ -1,6 +1,6 @@
 // Ruby File.fnmatch with FNM_PATHNAME | FNM_DOTMATCH | FNM_EXTGLOB (spec §5.14).
 import { describe, expect, it } from 'vitest';
-import { fnmatch } from '../../src/planner/fnmatch.js';
+import { fnmatch } from '../../src/glob/fnmatch.js';
 
 describe('fnmatch', () => {
   it.each([
