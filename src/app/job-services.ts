@@ -3,8 +3,7 @@
 import type { JobServices, ScriptRequest, StageContext } from '../engine/index.js';
 import type { ArtifactStore } from '../artifacts/artifact-store.js';
 import { exportArtifacts, restoreArtifacts, saveArtifacts } from '../artifacts/artifact-store.js';
-import { restoreCaches, saveCaches } from '../artifacts/cache.js';
-import { resolveCacheKeys } from '../artifacts/cache-keys.js';
+import { resolveOrKeep, restoreCaches, saveCaches } from '../artifacts/cache.js';
 import type { JobEnvironment } from '../executors/executor.js';
 import type { CacheDefinition } from '../model/config.js';
 import { generateStepScript } from '../script/step-script.js';
@@ -42,7 +41,7 @@ export function createJobServices(options: JobServicesOptions): JobServices {
   const cachesOf = async (ctx: StageContext) => {
     let caches = resolvedCaches.get(ctx.env);
     if (!caches) {
-      caches = await resolveCacheKeys(ctx.env, ctx.job.cache, ctx.log).catch(() => ctx.job.cache);
+      caches = await resolveOrKeep(ctx.env, ctx.job.cache, ctx.log);
       resolvedCaches.set(ctx.env, caches);
     }
     return caches;

@@ -43,7 +43,12 @@ function hasContent(cache: CacheDefinition): boolean {
   return cache.paths.length > 0 || cache.untracked;
 }
 
-async function resolveOrKeep(env: JobEnvironment, caches: readonly CacheDefinition[], log: StageLogger): Promise<readonly CacheDefinition[]> {
+/**
+ * The caches with `key:files` turned into literal keys (the hash of those files), or, when the files
+ * cannot be read, the key GitLab uses when none is found (`<prefix>-default`) after a warning. Call it
+ * once per job, before the script, and hand the result to both restore and save.
+ */
+export async function resolveOrKeep(env: JobEnvironment, caches: readonly CacheDefinition[], log: StageLogger): Promise<readonly CacheDefinition[]> {
   if (caches.every((c) => c.key.kind === 'literal')) return caches;
   try {
     return await resolveCacheKeys(env, caches, log);

@@ -5,14 +5,12 @@
 import { basename } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { GitFacts } from '../model/plan.js';
-import { runGit, type GitResult } from './run-git.js';
+import { runGit as git, type GitResult } from './run-git.js';
 
 export { listProjectFiles } from './project-files.js';
 
 const ZERO_SHA = '0000000000000000000000000000000000000000';
 const ORIGIN_HEAD = 'refs/remotes/origin/HEAD';
-
-const git = runGit;
 
 export interface ReadGitFactsOptions {
   /** Clock for the commit timestamp when there is no commit (tests pin it). */
