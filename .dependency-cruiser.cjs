@@ -36,6 +36,7 @@ module.exports = {
     layer('engine', ['model', 'script', 'variables', 'log', 'executors/executor.ts', 'reporters/reporter.ts', 'errors.ts']),
     layer('artifacts', ['model', 'platform', 'variables', 'log', 'executors/executor.ts', 'errors.ts']),
     layer('reporters', ['model', 'errors.ts']),
+    layer('runner-config', ['model', 'errors.ts']),
     layer('platform', ['model', 'errors.ts', 'config/source-reader.ts']),
     layer('cli', ['app', 'errors.ts', 'model']),
     layer('commands', ['cli', 'app', 'model', 'errors.ts']),
@@ -53,7 +54,7 @@ module.exports = {
     only('ink', ['reporters/live/']),
     only('react', ['reporters/live/']),
     only('@oclif/core', ['commands/', 'cli/']),
-    only('@iarna/toml', ['gitlab/runner-config/']),
+    only('@iarna/toml', ['runner-config/']),
     only('chokidar', ['watch/']),
   ],
   options: {

@@ -2,7 +2,7 @@
 // artifacts/ for filtering archives into the local artifact and cache store. Extraction never writes
 // outside its target directory: node-tar refuses `..` entries (which fails the extraction here).
 import { mkdir } from 'node:fs/promises';
-import { Readable, type Writable } from 'node:stream';
+import { PassThrough, Readable, type Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import * as tar from 'tar';
 
@@ -149,4 +149,71 @@ export async function listArchive(input: Readable): Promise<ArchiveEntryInfo[]> 
     entry.resume();
   });
   return entries;
+}
+
+/** One source archive of `joinArchives` and how its entry paths are renamed (null drops the entry). */
+export interface ArchivePart {
+  open: () => Promise<Readable | null>;
+  rename: (path: string) => string | null;
+}
+
+/**
+ * One tar stream made of several archives whose entries are renamed on the way (the docker engine's
+ * archive API roots each path at its basename; the executor contract wants paths relative to the
+ * project). Streams: each part is opened only when the previous one is done.
+ */
+export function joinArchives(parts: ArchivePart[], options: { owner?: { uid: number; gid: number } } = {}): Readable {
+  const owner = options.owner;
+  // With an owner every entry is re-owned (files a container's user must be able to change).
+  const pack = new tar.Pack({ portable: owner === undefined });
+  const output = new PassThrough();
+  pack.pipe(output);
+  void (async () => {
+    try {
+      for (const part of parts) {
+        const input = await part.open();
+        if (input === null) continue;
+        await parse(input, (entry, info) => {
+          const renamed = info === null || info.path === '' ? null : part.rename(info.path);
+          if (renamed === null || renamed === '') {
+            entry.resume();
+            return;
+          }
+          entry.path = entry.type === 'Directory' ? `${renamed}/` : renamed;
+          if (owner) {
+            entry.uid = owner.uid;
+            entry.gid = owner.gid;
+            entry.uname = entry.gname = undefined;
+          }
+          pack.add(entry);
+        });
+      }
+      pack.end();
+    } catch (error) {
+      output.destroy(error as Error);
+      pack.end();
+    }
+  })();
+  return output;
+}
+
+/** An archive holding only directory entries (the parents of each path too), owned by `owner`. */
+export function directoriesArchive(paths: string[], owner: { uid: number; gid: number }): Readable {
+  const pack = new tar.Pack({ portable: false });
+  const seen = new Set<string>();
+  for (const path of paths) {
+    const parts = path.split('/').filter((p) => p !== '');
+    for (let i = 1; i <= parts.length; i++) {
+      const dir = parts.slice(0, i).join('/');
+      if (seen.has(dir)) continue;
+      seen.add(dir);
+      const header = new tar.Header({ path: `${dir}/`, type: 'Directory', mode: 0o755, uid: owner.uid, gid: owner.gid, mtime: new Date(), size: 0 });
+      header.encode();
+      const entry = new tar.ReadEntry(header);
+      entry.end();
+      pack.add(entry);
+    }
+  }
+  pack.end();
+  return Readable.from(pack as unknown as AsyncIterable<Buffer>);
 }

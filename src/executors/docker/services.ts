@@ -1,0 +1,128 @@
+// Service containers (runner-behavior.md §2): config services first, then the job's; each reachable by
+// its image-derived host names and its own aliases (an alias taken by an earlier service is skipped
+// with GitLab's warning; a service left with no alias at all is not started); started in parallel.
+import type { ServiceDefinition } from '../../model/config.js';
+import type { ConfigService, DockerSettings } from '../../model/runner.js';
+import type { DockerClient } from './client.js';
+import { serviceContainerSpec, type NetworkPlan } from './container-spec.js';
+import { serviceContainerName, splitServiceImage } from './names.js';
+import type { ImageRequest } from './pull/resolve-image.js';
+
+export interface ServiceRequest {
+  /** Image, `$VAR`-expanded. */
+  image: string;
+  userAliases: string[];
+  command?: string[];
+  entrypoint?: string[];
+  /** The service's own variables, already expanded against the job's. */
+  variables: { key: string; value: string }[];
+  pullPolicy?: ServiceDefinition['pullPolicy'];
+  /** Config services bypass allowed_services. */
+  internal: boolean;
+  /** Position in the combined list, for warnings (`services[<i>]`). */
+  index: number;
+}
+
+export interface PlannedService extends ServiceRequest {
+  service: string;
+  version: string;
+  /** Effective network aliases: derived ones, then the user's, minus those taken earlier. */
+  aliases: string[];
+}
+
+export interface StartedService extends PlannedService {
+  containerId: string;
+  containerName: string;
+}
+
+/** The job's and the config's services, in GitLab's order, with `$VAR` expansion applied. */
+export function serviceRequests(config: ConfigService[], job: ServiceDefinition[], expand: (text: string) => string): ServiceRequest[] {
+  const fromConfig = config.map((s, i): ServiceRequest => ({
+    image: expand(s.name),
+    userAliases: s.aliases.map(expand),
+    command: s.command,
+    entrypoint: s.entrypoint,
+    variables: s.environment.map(({ key, value }) => ({ key, value: expand(value) })),
+    internal: true,
+    index: i,
+  }));
+  const fromJob = job.map((s, i): ServiceRequest => ({
+    image: expand(s.name),
+    userAliases: s.aliases.map(expand).filter((a) => a !== ''),
+    ...(s.command ? { command: s.command } : {}),
+    ...(s.entrypoint ? { entrypoint: s.entrypoint } : {}),
+    variables: Object.entries(s.variables ?? {}).map(([key, value]) => ({ key, value: expand(value) })),
+    ...(s.pullPolicy ? { pullPolicy: s.pullPolicy } : {}),
+    internal: false,
+    index: config.length + i,
+  }));
+  return [...fromConfig, ...fromJob];
+}
+
+/** Assigns aliases in order; returns the services to start and the warnings to print. */
+export function planServices(requests: ServiceRequest[]): { services: PlannedService[]; warnings: string[] } {
+  const taken = new Set<string>();
+  const services: PlannedService[] = [];
+  const warnings: string[] = [];
+  for (const request of requests) {
+    const { service, version, aliases: derived } = splitServiceImage(request.image);
+    const aliases: string[] = [];
+    for (const alias of [...derived, ...request.userAliases]) {
+      if (aliases.includes(alias)) continue;
+      if (taken.has(alias)) {
+        warnings.push(`Skipping alias "${alias}" for service "${request.image}" (services[${request.index}]): alias is already in use by another service.`);
+        continue;
+      }
+      aliases.push(alias);
+    }
+    if (aliases.length === 0 && derived.length + request.userAliases.length > 0) continue;
+    for (const alias of aliases) taken.add(alias);
+    services.push({ ...request, service, version, aliases });
+  }
+  return { services, warnings };
+}
+
+export function serviceImageRequest(service: PlannedService): ImageRequest {
+  return { name: service.image, kind: 'service', internal: service.internal, ...(service.pullPolicy ? { pullPolicy: service.pullPolicy } : {}) };
+}
+
+export interface ServiceStart {
+  client: DockerClient;
+  settings: DockerSettings;
+  base: string;
+  network: NetworkPlan;
+  binds: string[];
+  /** The job's public variables as `K=V` (services never see masked or protected settings variables). */
+  publicEnv: string[];
+  labels: (service: PlannedService) => Record<string, string>;
+  privileged: (service: PlannedService) => boolean;
+  /** Image reference (id) to run, after the pull policy. */
+  imageOf: (service: PlannedService) => string;
+  track: (containerId: string) => void;
+}
+
+export async function startService(ctx: ServiceStart, service: PlannedService, position: number): Promise<StartedService> {
+  const containerName = serviceContainerName(ctx.base, service.service, position);
+  const devices = Object.entries(ctx.settings.servicesDevices).flatMap(([, list]) => list);
+  const id = await ctx.client.createContainer(
+    serviceContainerSpec({
+      name: containerName,
+      image: ctx.imageOf(service),
+      env: [...ctx.publicEnv, ...service.variables.map(({ key, value }) => `${key}=${value}`)],
+      labels: ctx.labels(service),
+      binds: ctx.binds,
+      network: ctx.network,
+      privileged: ctx.privileged(service),
+      settings: ctx.settings,
+      aliases: service.aliases,
+      ...(service.command ? { command: service.command } : {}),
+      ...(service.entrypoint ? { entrypoint: service.entrypoint } : {}),
+      tmpfs: ctx.settings.servicesTmpfs,
+      securityOpt: ctx.settings.servicesSecurityOpt,
+      devices,
+    }),
+  );
+  ctx.track(id);
+  await ctx.client.startContainer(id);
+  return { ...service, containerId: id, containerName };
+}

@@ -1,0 +1,122 @@
+// Typed runner settings: what `runner-config/` makes of a GitLab Runner `config.toml`
+// (runner-behavior.md §9, https://docs.gitlab.com/runner/configuration/advanced-configuration/).
+// Field names are camelCase forms of the TOML keys. Types only.
+import type { PullPolicy } from './config.js';
+
+/** Where a setting's value came from, for `glci config show`. */
+export type SettingOrigin = 'file' | 'default' | 'glci-default';
+
+/** One `[[runners.docker.services]]` entry. */
+export interface ConfigService {
+  name: string;
+  /** `alias` split on commas and whitespace, in order. */
+  aliases: string[];
+  command: string[];
+  entrypoint: string[];
+  /** `environment = ["K=V"]`, in order. */
+  environment: { key: string; value: string }[];
+}
+
+/** `[runners.docker]`. Unset optional keys keep Docker's (or GitLab Runner's) default. */
+export interface DockerSettings {
+  /** Engine address (`unix://…`, `tcp://…`, `npipe://…`); unset: DOCKER_HOST, the docker context, the local socket. */
+  host?: string;
+  tlsVerify: boolean;
+  tlsCertPath?: string;
+  /** Default image when a job names none (`image`). */
+  image?: string;
+  privileged: boolean;
+  servicesPrivileged?: boolean;
+  capAdd: string[];
+  capDrop: string[];
+  securityOpt: string[];
+  servicesSecurityOpt: string[];
+  /** `host[:container[:perms]]`. */
+  devices: string[];
+  /** Image glob → device list. */
+  servicesDevices: Record<string, string[]>;
+  volumes: string[];
+  tmpfs: Record<string, string>;
+  servicesTmpfs: Record<string, string>;
+  /** -1: unlimited. */
+  servicesLimit: number;
+  /** Bytes; 0: Docker's default. */
+  shmSize: number;
+  user?: string;
+  dns: string[];
+  dnsSearch: string[];
+  extraHosts: string[];
+  networkMode?: string;
+  oomKillDisable: boolean;
+  pullPolicy: PullPolicy[];
+  /** Where `pullPolicy` came from: GitLab's error names the source (`Runner config` / `Runner config (default)`). */
+  pullPolicyOrigin: SettingOrigin;
+  allowedPullPolicies: PullPolicy[];
+  allowedImages: string[];
+  allowedServices: string[];
+  allowedPrivilegedImages: string[];
+  allowedPrivilegedServices: string[];
+  allowedUsers: string[];
+  disableCache: boolean;
+  disableEntrypointOverwrite: boolean;
+  /** Seconds; 0: the default 30; negative: do not wait. */
+  waitForServicesTimeout: number;
+  /** Accepted and ignored: glci needs no helper image. */
+  helperImage?: string;
+  /** Host directory for cache volumes instead of named volumes (`[runners.docker] cache_dir`). */
+  cacheDir?: string;
+  hostname?: string;
+  memory?: string;
+  cpus?: string;
+  services: ConfigService[];
+  containerLabels: Record<string, string>;
+}
+
+export type ExecutorKind = 'shell' | 'docker' | 'kubernetes';
+
+/** One `[[runners]]` entry. */
+export interface RunnerSettings {
+  name: string;
+  url: string;
+  token: string;
+  executor: ExecutorKind | string;
+  /** `["K=V"]` entries added to every job's variables. */
+  environment: { key: string; value: string }[];
+  buildsDir?: string;
+  cacheDir?: string;
+  shell?: string;
+  preBuildScript?: string;
+  postBuildScript?: string;
+  /** Jobs this runner runs at once; 0: no limit besides `concurrent`. */
+  limit: number;
+  featureFlags: Record<string, boolean>;
+  /** glci extension: the tags GitLab would hold for this runner on the server. */
+  tags: string[];
+  /** glci extension; GitLab's default: run untagged jobs only when the runner has no tags. */
+  runUntagged: boolean;
+  docker?: DockerSettings;
+  /** 1-based position in the file (0 for the built-in default runner). */
+  index: number;
+}
+
+/** A warning found while loading (unknown key, ignored setting), with its line when known. */
+export interface RunnerConfigWarning {
+  message: string;
+  file: string | null;
+  line: number | null;
+  /** 1-based column of the key, when the line is known. */
+  column?: number;
+}
+
+export interface RunnerConfig {
+  /** The file read, or null when none exists (one docker runner with defaults). */
+  file: string | null;
+  concurrent: number;
+  checkInterval: number;
+  runners: RunnerSettings[];
+  warnings: RunnerConfigWarning[];
+  /** `runners[i].docker.pullPolicy` style dotted paths → origin, for `glci config show`. */
+  origins: Record<string, SettingOrigin>;
+  /** TOML paths (`session_server`, `runners[0].cache`) of valid GitLab Runner settings glci does not use. */
+  ignored?: string[];
+}

@@ -1,0 +1,55 @@
+// Runner settings for executor tests: GitLab Runner's defaults for a `[[runners]]` entry with a
+// `[runners.docker]` table, with any field overridden.
+import type { DockerSettings, RunnerSettings } from '../../src/model/runner.js';
+
+export function dockerSettings(overrides: Partial<DockerSettings> = {}): DockerSettings {
+  return {
+    tlsVerify: false,
+    privileged: false,
+    capAdd: [],
+    capDrop: [],
+    securityOpt: [],
+    servicesSecurityOpt: [],
+    devices: [],
+    servicesDevices: {},
+    volumes: [],
+    tmpfs: {},
+    servicesTmpfs: {},
+    servicesLimit: -1,
+    shmSize: 0,
+    dns: [],
+    dnsSearch: [],
+    extraHosts: [],
+    oomKillDisable: false,
+    pullPolicy: ['if-not-present'],
+    pullPolicyOrigin: 'glci-default',
+    allowedPullPolicies: ['always', 'if-not-present', 'never'],
+    allowedImages: [],
+    allowedServices: [],
+    allowedPrivilegedImages: [],
+    allowedPrivilegedServices: [],
+    allowedUsers: [],
+    disableCache: false,
+    disableEntrypointOverwrite: false,
+    waitForServicesTimeout: 0,
+    services: [],
+    containerLabels: {},
+    ...overrides,
+  };
+}
+
+export function runnerSettings(overrides: Partial<RunnerSettings> = {}): RunnerSettings {
+  return {
+    name: 'test-runner',
+    url: '',
+    token: '',
+    executor: 'docker',
+    environment: [],
+    limit: 0,
+    featureFlags: {},
+    tags: [],
+    runUntagged: true,
+    index: 1,
+    ...overrides,
+  };
+}
