@@ -9,7 +9,10 @@ import { build } from 'esbuild';
 const EXTERNAL = ['@oclif/core', 'dockerode', '@kubernetes/client-node', 'ink', 'react', 'react/*', 'chokidar', '@iarna/toml'];
 
 rmSync('dist', { recursive: true, force: true });
-const commands = readdirSync('src/commands').filter((f) => f.endsWith('.ts')).map((f) => `src/commands/${f}`);
+// Recursive: topic commands live in sub-folders (src/commands/config/show.ts is `glci config show`).
+const commands = readdirSync('src/commands', { recursive: true })
+  .filter((f) => f.endsWith('.ts'))
+  .map((f) => `src/commands/${f.split('\\').join('/')}`);
 
 await build({
   entryPoints: commands,

@@ -1,40 +1,121 @@
-// The executor registry (DESIGN.md habit 2): one explicit map, no import side effects. Executors that
-// pull in heavy SDKs are imported lazily so `list`/`lint` never load them.
+// The executor registry (DESIGN.md habit 2): one explicit map, no import side effects. The docker
+// executor pulls in dockerode, so it is imported dynamically, and only when some job may run on it:
+// `list`/`lint` (and shell-only runs) never load it.
 import { cpus } from 'node:os';
-import type { Executor } from '../executors/executor.js';
-import type { Plan } from '../model/plan.js';
 import { UsageError } from '../errors.js';
+import type { Executor } from '../executors/executor.js';
+import type * as DockerModule from '../executors/docker/docker-executor.js';
+import type { EngineProbe } from '../executors/docker/docker-executor.js';
 import { createShellExecutor } from '../executors/shell/shell-executor.js';
+import type { PlannedJob } from '../model/plan.js';
+import type { DockerSettings, RunnerSettings } from '../model/runner.js';
+import { type Assignment, type ExecutorKind, type RequestedExecutor, chooseExecutorKind, mayUseDocker, routeJob } from './runner-routing.js';
 
-export type ExecutorName = 'shell' | 'docker' | 'kubernetes';
+type Env = Readonly<Record<string, string | undefined>>;
+type DockerExecutorModule = typeof DockerModule;
 
-export interface ExecutorChoice {
-  executor: Executor;
-  /** Why this executor was chosen, shown to the user when they did not pick one. */
-  reason: string;
+export interface AssignOptions {
+  ignoreTags: boolean;
+  requested?: RequestedExecutor;
+  env: Env;
+  /** Loads the docker executor module; injectable so tests need no engine. */
+  loadDocker?: () => Promise<DockerExecutorModule>;
 }
 
-export interface ExecutorRequest {
-  name: string | undefined;
-  shellInPlace: boolean;
+export interface Assignments {
+  /** By job name. */
+  jobs: Map<string, Assignment>;
+  /** Set when a job may run on docker: the module is loaded by then, so executors are built synchronously. */
+  docker: DockerExecutorModule | null;
 }
 
-const NOT_YET: Record<string, string> = {
-  docker: 'the docker executor is not available in this version of glci yet',
-  kubernetes: 'the kubernetes executor is not available in this version of glci yet',
-};
+/** `--executor` as typed by the user. */
+export function parseRequestedExecutor(name: string | undefined): RequestedExecutor | undefined {
+  if (name === undefined) return undefined;
+  if (name === 'shell' || name === 'docker' || name === 'kubernetes') return name;
+  throw new UsageError(`unknown executor "${name}"`, 'use one of: shell, docker, kubernetes');
+}
 
-export function chooseExecutor(request: ExecutorRequest, plan: Plan): ExecutorChoice {
-  const name = request.name;
-  if (name !== undefined && name !== 'shell') {
-    if (name in NOT_YET) throw new UsageError(NOT_YET[name]!, 'use --executor shell');
-    throw new UsageError(`unknown executor "${name}"`, 'use one of: shell, docker, kubernetes');
+export function loadDockerExecutor(): Promise<DockerExecutorModule> {
+  return import('../executors/docker/docker-executor.js');
+}
+
+/**
+ * Routes every job to a runner and picks its executor. The Docker engine is probed only when some job
+ * may run on docker, once per distinct engine (runners naming the same host share one probe).
+ */
+export async function assignExecutors(jobs: readonly PlannedJob[], runners: readonly RunnerSettings[], options: AssignOptions): Promise<Assignments> {
+  const routed = jobs.map((job) => ({ job, route: routeJob(job, runners, { ignoreTags: options.ignoreTags }) }));
+  const dockerRunners = new Set<RunnerSettings>();
+  for (const { job, route } of routed) {
+    if ('runner' in route && mayUseDocker(job, route.runner, options.requested)) dockerRunners.add(route.runner);
   }
-  const withImage = plan.jobs.filter((j) => j.image !== null).length;
-  const reason = name === 'shell'
-    ? 'shell executor (--executor shell)'
-    : `shell executor (default${withImage > 0 ? `; ${withImage} job(s) name an image, which the shell executor ignores as GitLab Runner does` : ''})`;
-  return { executor: createShellExecutor({ inPlace: request.shellInPlace }), reason };
+  const docker = dockerRunners.size > 0 ? await (options.loadDocker ?? loadDockerExecutor)() : null;
+  const probes = docker ? await probeEngines([...dockerRunners], (settings) => docker.probeDockerEngine(settings, options.env)) : new Map<RunnerSettings, EngineProbe>();
+  const assigned = new Map<string, Assignment>();
+  for (const { job, route } of routed) {
+    if ('stuck' in route) {
+      assigned.set(job.name, { kind: 'stuck', reason: route.stuck });
+      continue;
+    }
+    const requested = options.requested ? { requested: options.requested } : {};
+    const choice = chooseExecutorKind(job, route.runner, { ...requested, docker: probes.get(route.runner) ?? null });
+    assigned.set(job.name, { kind: 'run', runner: route.runner, executor: choice.kind, reason: choice.reason });
+  }
+  return { jobs: assigned, docker };
+}
+
+/** Probes each distinct engine of `runners` once, in parallel. */
+export async function probeEngines(
+  runners: readonly RunnerSettings[],
+  probe: (settings: DockerSettings | undefined) => Promise<EngineProbe>,
+): Promise<Map<RunnerSettings, EngineProbe>> {
+  const byEngine = new Map<string, Promise<EngineProbe>>();
+  const engineOf = (runner: RunnerSettings) => {
+    const key = engineKey(runner.docker);
+    let answer = byEngine.get(key);
+    if (!answer) {
+      answer = probe(runner.docker);
+      byEngine.set(key, answer);
+    }
+    return answer;
+  };
+  const answers = await Promise.all(runners.map(engineOf));
+  return new Map(runners.map((runner, i) => [runner, answers[i] as EngineProbe]));
+}
+
+/** Settings that name one engine; unset ones resolve through the same environment, so they compare equal. */
+function engineKey(docker: DockerSettings | undefined): string {
+  return JSON.stringify([docker?.host ?? null, docker?.tlsVerify ?? false, docker?.tlsCertPath ?? null]);
+}
+
+export interface RegistryOptions {
+  env: Env;
+  shellInPlace: boolean;
+  /** The loaded docker executor module (see Assignments.docker); null when no job runs on docker. */
+  docker: DockerExecutorModule | null;
+  /** `[runners.docker]` defaults for a runner without that table (a shell runner run with `--executor docker`). */
+  dockerDefaults: DockerSettings;
+}
+
+/** Executors are created on first use and once per (runner, kind): jobs of one runner share them. */
+export function createExecutorRegistry(options: RegistryOptions): (runner: RunnerSettings, kind: ExecutorKind) => Executor {
+  const built = new Map<RunnerSettings, Map<ExecutorKind, Executor>>();
+  const create = (runner: RunnerSettings, kind: ExecutorKind): Executor => {
+    if (kind === 'shell') return createShellExecutor({ inPlace: options.shellInPlace });
+    if (!options.docker) throw new Error('the docker executor module was not loaded before the pipeline started');
+    return options.docker.createDockerExecutor({ runner, docker: runner.docker ?? options.dockerDefaults, env: options.env });
+  };
+  return (runner, kind) => {
+    const perRunner = built.get(runner) ?? new Map<ExecutorKind, Executor>();
+    built.set(runner, perRunner);
+    let executor = perRunner.get(kind);
+    if (!executor) {
+      executor = create(runner, kind);
+      perRunner.set(kind, executor);
+    }
+    return executor;
+  };
 }
 
 export function defaultConcurrency(): number {

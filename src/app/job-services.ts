@@ -6,6 +6,7 @@ import { exportArtifacts, restoreArtifacts, saveArtifacts } from '../artifacts/a
 import { resolveOrKeep, restoreCaches, saveCaches } from '../artifacts/cache.js';
 import type { JobEnvironment } from '../executors/executor.js';
 import type { CacheDefinition } from '../model/config.js';
+import type { PlannedJob } from '../model/plan.js';
 import { generateStepScript } from '../script/step-script.js';
 
 export interface JobServicesOptions {
@@ -15,11 +16,28 @@ export interface JobServicesOptions {
   trackedFiles: readonly string[];
   /** `--artifacts-to-source`: also extract each job's artifacts into this directory (the user's project). */
   artifactsToSource?: string;
+  /** The `pre_build_script` / `post_build_script` of the runner that takes the job. */
+  runnerScripts?: (job: PlannedJob) => RunnerScripts | undefined;
 }
 
-function scriptFor(request: ScriptRequest): string | null {
+export interface RunnerScripts {
+  preBuildScript?: string;
+  postBuildScript?: string;
+}
+
+/**
+ * step_script is pre_build_script + before_script + script + post_build_script in one shell, each runner
+ * snippet echoed as one (multi-line) command (runner-behavior.md §1.3, gitlab-runner shells/abstract.go).
+ */
+function stepCommands(job: PlannedJob, runner: RunnerScripts | undefined): string[] {
+  const pre = runner?.preBuildScript ? [runner.preBuildScript] : [];
+  const post = runner?.postBuildScript ? [runner.postBuildScript] : [];
+  return [...pre, ...job.beforeScript, ...job.script, ...post];
+}
+
+function scriptFor(request: ScriptRequest, runner: RunnerScripts | undefined): string | null {
   const { job, stage } = request;
-  const commands = stage === 'step_script' ? [...job.beforeScript, ...job.script] : stage === 'after_script' ? job.afterScript : [];
+  const commands = stage === 'step_script' ? stepCommands(job, runner) : stage === 'after_script' ? job.afterScript : [];
   if (commands.length === 0) return null;
   return generateStepScript({
     step: stage === 'step_script' ? 'step_script' : 'after_script',
@@ -47,7 +65,7 @@ export function createJobServices(options: JobServicesOptions): JobServices {
     return caches;
   };
   return {
-    generateScript: scriptFor,
+    generateScript: (request) => scriptFor(request, options.runnerScripts?.(request.job)),
     async restoreCaches(ctx: StageContext) {
       await restoreCaches(ctx.env, await cachesOf(ctx), ctx.variables, options.stateDir, ctx.log);
     },

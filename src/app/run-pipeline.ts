@@ -1,20 +1,28 @@
-// Use case behind `glci run`: plan the pipeline for the checkout, narrow it to the named jobs, run it
-// on the chosen executor with the chosen reporter, and map the result to an exit status.
+// Use case behind `glci run`: plan the pipeline for the checkout, narrow it to the named jobs, route
+// each job to a runner of config.toml and an executor, run it with the chosen reporter, and map the
+// result to an exit status.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GlciError } from '../errors.js';
 import type { ConfigDiagnostic } from '../model/config.js';
 import type { PipelineResult } from '../model/events.js';
-import type { PipelineContext } from '../model/plan.js';
-import { exitCodeFor, hasSystemFailure, runPipeline } from '../engine/index.js';
+import type { PipelineContext, Plan, PlannedJob } from '../model/plan.js';
+import type { Executor } from '../executors/executor.js';
+import { createShellExecutor } from '../executors/shell/shell-executor.js';
+import type { DockerSettings, RunnerConfig } from '../model/runner.js';
+import { type JobRoute, exitCodeFor, hasSystemFailure, runPipeline } from '../engine/index.js';
 import { planPipeline } from '../planner/index.js';
 import { createJsonReporter, createPlainReporter, fanOut, type OutputStream } from '../reporters/index.js';
 import { onInterrupt } from '../platform/signals.js';
-import { chooseExecutor, defaultConcurrency } from './executors.js';
-import { createJobServices } from './job-services.js';
+import { assignExecutors, createExecutorRegistry, defaultConcurrency, parseRequestedExecutor } from './executors.js';
+import { createJobServices, type RunnerScripts } from './job-services.js';
 import { loadProjectConfig } from './load-config.js';
+import { loadRunnerConfig } from './load-runner-config.js';
+import { defaultRunnerConfig } from '../runner-config/index.js';
+import { describeAssignments, runnerLabels, withRunnerVariables } from './runner-routing.js';
 import { maskingErrors } from './mask-errors.js';
 import { buildPipelineContext, type ContextOptions } from './pipeline-context.js';
+import { registerRun } from './run-registry.js';
 import { selectJobs } from './select-jobs.js';
 
 export interface RunOptions extends ContextOptions {
@@ -24,6 +32,12 @@ export interface RunOptions extends ContextOptions {
   /** Also run what the named jobs need, transitively. */
   withNeeds: boolean;
   executor?: string;
+  /** The runner config.toml (`--config`); default: the loader's search. */
+  configPath?: string;
+  /** `--ignore-tags`: the first runner takes every job. */
+  ignoreTags?: boolean;
+  /** glci's version, for the `Running with glci <version>` line of each job log. */
+  version?: string;
   concurrency?: number;
   timeoutSeconds?: number;
   shellInPlace?: boolean;
@@ -73,14 +87,53 @@ async function runInContext(ctx: PipelineContext, options: RunOptions): Promise<
     options.stderr.write(`No pipeline: ${planned.notCreatedReason}\n`);
     return { exitCode: 0, result: null, warnings: config.warnings };
   }
-  const { plan, played } = selectJobs(planned, { names: options.jobs, withNeeds: options.withNeeds });
-  const choice = chooseExecutor({ name: options.executor, shellInPlace: options.shellInPlace ?? false }, plan);
-  if (options.executor === undefined) options.stderr.write(`Using the ${choice.reason}\n`);
+  const selected = selectJobs(planned, { names: options.jobs, withNeeds: options.withNeeds });
+  const setup = await setUpRunners(selected.plan, await runnerConfigFor(options), options);
   const stateDir = options.stateDir ?? join(ctx.projectDir, '.glci');
   await prepareStateDir(stateDir);
-  const reporter = options.format === 'json'
+  // A marker naming this process, so `glci clean` never removes what a live run is using.
+  const release = await registerRun(stateDir, ctx.pipelineId, ctx.projectDir);
+  const result = await runWithInterrupts(options, (signals) =>
+    runPipeline(setup.plan, {
+      executor: setup.executor,
+      route: setup.route,
+      executorNames: setup.executorNames,
+      ...(options.version ? { version: options.version } : {}),
+      services: createJobServices({
+        stateDir,
+        pipelineId: ctx.pipelineId,
+        trackedFiles: ctx.files,
+        runnerScripts: setup.runnerScripts,
+        ...(options.artifactsToSource ? { artifactsToSource: ctx.projectDir } : {}),
+      }),
+      concurrency: setup.concurrency,
+      defaultTimeoutSeconds: options.timeoutSeconds ?? 3600,
+      stateDir,
+      sourceDir: ctx.projectDir,
+      pipelineId: ctx.pipelineId,
+      ...signals,
+      observer: fanOut([reporterFor(options)]),
+      playJobs: [...selected.played, ...ctx.playedManualJobs],
+      userVariableKeys: Object.keys(ctx.userVariables),
+    }),
+  ).finally(release);
+  const exitCode = result.interrupted ? 130 : hasSystemFailure(result.value) ? EXIT_SYSTEM_FAILURE : exitCodeFor(result.value);
+  return { exitCode, result: result.value, warnings: config.warnings };
+}
+
+function reporterFor(options: RunOptions) {
+  return options.format === 'json'
     ? createJsonReporter({ stream: options.stdout })
     : createPlainReporter({ stream: options.stdout, env: options.env });
+}
+
+interface Signals {
+  signal: AbortSignal;
+  forceSignal: AbortSignal;
+}
+
+/** First Ctrl-C cancels gracefully, the second forces (DESIGN.md habit 5). */
+async function runWithInterrupts<T>(options: RunOptions, body: (signals: Signals) => Promise<T>): Promise<{ value: T; interrupted: boolean }> {
   const graceful = new AbortController();
   const force = new AbortController();
   const stopListening = onInterrupt({
@@ -91,28 +144,75 @@ async function runInContext(ctx: PipelineContext, options: RunOptions): Promise<
     force: () => force.abort(),
   });
   try {
-    const result = await runPipeline(plan, {
-      executor: choice.executor,
-      services: createJobServices({
-        stateDir,
-        pipelineId: ctx.pipelineId,
-        trackedFiles: ctx.files,
-        ...(options.artifactsToSource ? { artifactsToSource: ctx.projectDir } : {}),
-      }),
-      concurrency: options.concurrency ?? defaultConcurrency(),
-      defaultTimeoutSeconds: options.timeoutSeconds ?? 3600,
-      stateDir,
-      sourceDir: ctx.projectDir,
-      pipelineId: ctx.pipelineId,
-      signal: graceful.signal,
-      forceSignal: force.signal,
-      observer: fanOut([reporter]),
-      playJobs: [...played, ...ctx.playedManualJobs],
-      userVariableKeys: Object.keys(ctx.userVariables),
-    });
-    const exitCode = graceful.signal.aborted ? 130 : hasSystemFailure(result) ? EXIT_SYSTEM_FAILURE : exitCodeFor(result);
-    return { exitCode, result, warnings: config.warnings };
+    const value = await body({ signal: graceful.signal, forceSignal: force.signal });
+    return { value, interrupted: graceful.signal.aborted };
   } finally {
     stopListening();
   }
+}
+
+/** The runner config.toml (or the built-in default runner), its warnings printed once, one line each. */
+async function runnerConfigFor(options: RunOptions): Promise<RunnerConfig> {
+  const config = await loadRunnerConfig({ ...(options.configPath ? { path: options.configPath } : {}), env: options.env });
+  for (const warning of config.warnings) {
+    const where = `${warning.file ?? config.file ?? 'config.toml'}${warning.line !== null ? `:${warning.line}` : ''}`;
+    options.stderr.write(`${where}: warning: ${warning.message}\n`);
+  }
+  return config;
+}
+
+interface RunnerSetup {
+  /** The plan with each job's runner variables (environment, CI_RUNNER_*) added. */
+  plan: Plan;
+  route: (job: PlannedJob) => JobRoute;
+  executorNames: string[];
+  /** Required by the engine for jobs without a route; every job here has one. */
+  executor: Executor;
+  concurrency: number;
+  runnerScripts: (job: PlannedJob) => RunnerScripts | undefined;
+}
+
+/**
+ * Routes every job to a runner and an executor and tells the user which executor runs how many jobs, and
+ * why. Without a config file the built-in runner takes every job whatever its tags: tags name the user's
+ * real runners, which a local run does not have.
+ */
+async function setUpRunners(plan: Plan, config: RunnerConfig, options: RunOptions): Promise<RunnerSetup> {
+  const requested = parseRequestedExecutor(options.executor);
+  const ignoreTags = (options.ignoreTags ?? false) || config.file === null;
+  const assignments = await assignExecutors(plan.jobs, config.runners, { ignoreTags, env: options.env, ...(requested ? { requested } : {}) });
+  for (const line of describeAssignments(assignments.jobs.values())) options.stderr.write(`${line}\n`);
+  const executorOf = createExecutorRegistry({
+    env: options.env,
+    shellInPlace: options.shellInPlace ?? false,
+    docker: assignments.docker,
+    dockerDefaults: defaultDockerSettings(),
+  });
+  const labels = runnerLabels(config.runners);
+  const runnerOf = (job: PlannedJob) => {
+    const assignment = assignments.jobs.get(job.name);
+    return assignment?.kind === 'run' ? assignment : undefined;
+  };
+  const route = (job: PlannedJob): JobRoute => {
+    const assignment = assignments.jobs.get(job.name);
+    if (!assignment) throw new Error(`job ${job.name} was not routed before the pipeline started`);
+    if (assignment.kind === 'stuck') return assignment;
+    const { runner, executor } = assignment;
+    return { kind: 'run', executor: executorOf(runner, executor), runner: labels.get(runner) ?? runner.name, limit: runner.limit };
+  };
+  const used = [...new Set([...assignments.jobs.values()].flatMap((a) => (a.kind === 'run' ? [a.executor] : [])))];
+  return {
+    plan: { ...plan, jobs: plan.jobs.map((job) => withRunnerVariables(job, runnerOf(job)?.runner)) },
+    route,
+    executorNames: used.length > 0 ? used : ['shell'],
+    executor: createShellExecutor({ inPlace: options.shellInPlace ?? false }),
+    concurrency: options.concurrency ?? (config.file !== null ? config.concurrent : defaultConcurrency()),
+    runnerScripts: (job) => runnerOf(job)?.runner,
+  };
+}
+
+function defaultDockerSettings(): DockerSettings {
+  const docker = defaultRunnerConfig().runners[0]?.docker;
+  if (!docker) throw new Error('the built-in runner has no [runners.docker] settings');
+  return docker;
 }

@@ -3,6 +3,8 @@
 //   <stateDir>/builds/<pipelineId>/<job dir>/<project name>.tmp   file variables, GITLAB_ENV
 //   <stateDir>/pipelines/<pipelineId>/artifacts/<job dir>/        stored artifacts and reports
 //   <stateDir>/cache/<sanitised cache key>/cache.tar              local cache archives
+//   <stateDir>/git/shallow/<sha>-depth-<N>                        shallow repositories for container checkouts
+//   <stateDir>/runs/<pipelineId>.json                             the pid of a live run (glci clean spares it)
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { slugify } from '../variables/index.js';

@@ -11,14 +11,21 @@ export default class Run extends BaseCommand {
     '<%= config.bin %> run build "test 1/3"',
     '<%= config.bin %> run deploy --needs',
     '<%= config.bin %> run --manual deploy --json',
+    '<%= config.bin %> run --config ci/config.toml --ignore-tags',
   ];
   static override strict = false;
   static override args = { jobs: Args.string({ description: 'Job names (GitLab\'s names, e.g. "test 1/3", "deploy: [aws, app1]")' }) };
   static override flags = {
     ...contextFlags,
     needs: Flags.boolean({ description: 'Also run the jobs the named jobs need, transitively', env: 'GLCI_NEEDS' }),
-    executor: Flags.string({ description: 'Executor: shell, docker or kubernetes (default: shell; docker arrives in a later version)', options: ['shell', 'docker', 'kubernetes'], env: 'GLCI_EXECUTOR' }),
-    concurrency: Flags.integer({ description: 'Jobs running at once (default: number of CPUs)', min: 1, env: 'GLCI_CONCURRENCY' }),
+    executor: Flags.string({
+      description: 'Run every job on this executor: shell or docker (kubernetes arrives in a later version). Default: per runner of config.toml; on a docker runner, jobs with an image run on docker when the engine answers, the others on shell',
+      options: ['shell', 'docker', 'kubernetes'],
+      env: 'GLCI_EXECUTOR',
+    }),
+    config: Flags.string({ description: 'GitLab Runner config.toml whose [[runners]] take the jobs (default: $XDG_CONFIG_HOME/glci/config.toml or ~/.config/glci/config.toml; without one, a built-in docker runner takes every job)', env: 'GLCI_CONFIG' }),
+    'ignore-tags': Flags.boolean({ description: 'Let the first runner of config.toml take every job, whatever its tags', env: 'GLCI_IGNORE_TAGS' }),
+    concurrency: Flags.integer({ description: 'Jobs running at once (default: config.toml\'s concurrent, or without a config file the number of CPUs)', min: 1, env: 'GLCI_CONCURRENCY' }),
     manual: Flags.string({ description: 'Run this manual job too; repeatable', multiple: true, env: 'GLCI_MANUAL' }),
     timeout: Flags.integer({ description: 'Default job timeout in seconds (a job\'s own timeout: wins)', default: 3600, min: 1, env: 'GLCI_TIMEOUT' }),
     'shell-in-place': Flags.boolean({ description: 'Shell executor: run jobs in the project directory itself, not in a copy', env: 'GLCI_SHELL_IN_PLACE' }),
@@ -35,6 +42,10 @@ export default class Run extends BaseCommand {
       jobs: argv as string[],
       withNeeds: flags.needs,
       ...(flags.executor ? { executor: flags.executor } : {}),
+      // GLCI_CONFIG alone is left to the loader, so its messages name the variable rather than --config.
+      ...(flags.config && flags.config !== process.env.GLCI_CONFIG ? { configPath: flags.config } : {}),
+      ignoreTags: flags['ignore-tags'],
+      version: this.config.version,
       ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
       timeoutSeconds: flags.timeout,
       shellInPlace: flags['shell-in-place'],

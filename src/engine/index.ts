@@ -8,6 +8,7 @@ export type {
   DotenvVariable,
   EngineOptions,
   JobLogger,
+  JobRoute,
   JobServices,
   SaveOutcome,
   SavedArtifacts,

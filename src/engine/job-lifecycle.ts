@@ -136,7 +136,7 @@ async function runStages(ctx: AttemptContext, env: JobEnvironment, progress: Pro
   const step = (stage: ScriptStage) => runTimedStep(ctx, env, progress, stage, { deadline, jobTimeoutMs });
   // A failing prepare_script ends executeScript at once: no further stage, not even cleanup_file_variables.
   if (!(await step('prepare_script'))) return;
-  const ready = (await step('get_sources')) && (await restoreStages(ctx, env, progress));
+  const ready = (await getSources(ctx, env, progress, step)) && (await restoreStages(ctx, env, progress));
   if (ready) {
     await step('step_script');
     await runAfterScript(ctx, env, progress);
@@ -144,6 +144,22 @@ async function runStages(ctx: AttemptContext, env: JobEnvironment, progress: Pro
   if (progress.reason === 'runner_system_failure') return;
   await saveStages(ctx, env, progress);
   await runOptionalStep(ctx, env, 'cleanup_file_variables', progress);
+}
+
+/**
+ * get_sources: the executor's own delivery of the project when it has one (docker streams the checkout
+ * into the container), in the stage's section; otherwise the stage's script, if any.
+ */
+async function getSources(ctx: AttemptContext, env: JobEnvironment, progress: Progress, step: (stage: ScriptStage) => Promise<boolean>): Promise<boolean> {
+  if (!env.getSources) return step('get_sources');
+  if (ctx.cancelSignal.aborted) return markCanceled(progress);
+  try {
+    await inSection(ctx, 'get_sources', () => (env.getSources as NonNullable<JobEnvironment['getSources']>)(ctx.cancelSignal));
+    return true;
+  } catch (error) {
+    markError(ctx, progress, error, true);
+    return false;
+  }
 }
 
 /** Runs prepare_script / get_sources / step_script under the job deadline; false when the job failed. */

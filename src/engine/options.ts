@@ -103,10 +103,35 @@ export interface JobServices {
   saveArtifacts(context: StageContext, outcome: SaveOutcome): Promise<SavedArtifacts>;
 }
 
+/**
+ * Where one job goes, as the composition root decided from the runner settings: onto a runner's
+ * executor, or nowhere (GitLab keeps such a job pending as "stuck"; glci fails it at once).
+ */
+export type JobRoute =
+  | {
+      kind: 'run';
+      executor: Executor;
+      /** The runner's name, shown in the job log header and used to count the runner's running jobs. */
+      runner: string;
+      /** The runner's `limit`: jobs it runs at once; 0 or less: only `concurrency` applies. */
+      limit: number;
+    }
+  | { kind: 'stuck'; reason: string };
+
 export interface EngineOptions {
+  /** The executor of every job when `route` is absent. */
   executor: Executor;
+  /**
+   * Asked once per job, when the job is about to be dispatched; absent: every job runs on `executor`.
+   * Must be cheap and deterministic: the answer is kept for the job's retries.
+   */
+  route?: (job: PlannedJob) => JobRoute;
+  /** The executor names shown by `pipeline_start` (joined with `, `); default: `executor.name`. */
+  executorNames?: readonly string[];
+  /** glci's version: when set, every attempt's log opens with GitLab Runner's `Running with …` header. */
+  version?: string;
   services: JobServices;
-  /** Maximum number of jobs running at once (≥ 1). */
+  /** Maximum number of jobs running at once (≥ 1), across all runners (config.toml `concurrent`). */
   concurrency: number;
   /** Job timeout when the job sets none (GitLab's project default is 3600). */
   defaultTimeoutSeconds: number;

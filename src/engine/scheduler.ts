@@ -7,8 +7,9 @@ import { isAllowedFailure, shouldRetry } from './failure-policy.js';
 import { type AttemptOutcome, runJobAttempt } from './job-lifecycle.js';
 import { JobLog } from './job-log.js';
 import { effectiveVariables, maskedValues } from './job-variables.js';
-import { type Clock, type DotenvVariable, type EngineOptions, type TimerHandle, systemClock } from './options.js';
+import { type Clock, type DotenvVariable, type EngineOptions, type JobRoute, type TimerHandle, systemClock } from './options.js';
 import { type Decision, type StatusInput, compositeStatus, decide, isOptionalManual, pipelineStatus } from './prerequisites.js';
+import { type RunRoute, RunnerSlots } from './runner-slots.js';
 
 interface JobState {
   readonly job: PlannedJob;
@@ -26,6 +27,8 @@ interface JobState {
   timer?: TimerHandle;
   /** One log (one masker) per job, across its attempts. */
   log?: JobLog;
+  /** Asked when the job is first about to be dispatched; kept for its retries. */
+  route?: JobRoute;
 }
 
 /** Runs the plan to completion (or until canceled) and resolves with every job's final state. */
@@ -42,6 +45,7 @@ class PipelineRun {
   private readonly order: JobState[];
   private readonly queue: JobState[] = [];
   private readonly busyGroups = new Set<string>();
+  private readonly slots: RunnerSlots;
   private readonly dotenv = new Map<string, DotenvVariable[]>();
   private readonly played: ReadonlySet<string>;
   private readonly userKeys: ReadonlySet<string>;
@@ -59,6 +63,7 @@ class PipelineRun {
     private readonly options: EngineOptions,
   ) {
     this.clock = options.clock ?? systemClock;
+    this.slots = new RunnerSlots(options);
     this.forceSignal = options.forceSignal ?? NEVER;
     this.played = new Set(options.playJobs ?? []);
     this.userKeys = new Set(options.userVariableKeys ?? []);
@@ -71,7 +76,8 @@ class PipelineRun {
     return new Promise((resolve, reject) => {
       this.settle = { resolve, reject };
       this.startedAt = this.clock.now();
-      this.emit({ type: 'pipeline_start', plan: this.plan, executor: this.options.executor.name, time: this.startedAt });
+      const executor = (this.options.executorNames ?? [this.options.executor.name]).join(', ');
+      this.emit({ type: 'pipeline_start', plan: this.plan, executor, time: this.startedAt });
       this.options.signal.addEventListener('abort', this.onAbort);
       this.forceSignal.addEventListener('abort', this.onAbort);
       if (this.options.signal.aborted || this.forceSignal.aborted) this.onAbort();
@@ -81,8 +87,10 @@ class PipelineRun {
 
   private advance(): void {
     if (this.done) return;
-    this.evaluate();
-    this.dispatch();
+    // A stuck job ends without running: its dependents are decided before dispatching again.
+    do {
+      this.evaluate();
+    } while (this.dispatch());
     this.finishIfSettled();
   }
 
@@ -141,24 +149,47 @@ class PipelineRun {
     this.emit({ type: 'job_queued', job: state.job, time: this.clock.now() });
   }
 
-  /** FIFO within the concurrency limit; a job whose resource group is busy lets later jobs pass (§5.20). */
-  private dispatch(): void {
-    if (this.cancelController.signal.aborted) return;
+  /**
+   * FIFO within the concurrency limit; a job whose resource group is busy (§5.20) or whose runner is at its
+   * `limit` lets later jobs pass. Every pending job is routed, even while all slots are taken, so a job no
+   * runner takes ends at once. Returns whether one did (its dependents are then evaluated).
+   */
+  private dispatch(): boolean {
+    if (this.cancelController.signal.aborted) return false;
     const limit = Math.max(1, this.options.concurrency);
-    for (let i = 0; i < this.queue.length && this.running < limit; ) {
+    let stuck = false;
+    for (let i = 0; i < this.queue.length; ) {
       const state = this.queue[i] as JobState;
+      const route = (state.route ??= this.slots.routeOf(state.job));
+      if (route.kind === 'stuck') {
+        this.queue.splice(i, 1);
+        this.endStuck(state, route.reason);
+        stuck = true;
+        continue;
+      }
       const group = state.job.resourceGroup;
-      if (group !== undefined && this.busyGroups.has(group)) {
+      if (this.running >= limit || (group !== undefined && this.busyGroups.has(group)) || !this.slots.hasRoom(route)) {
         i++;
         continue;
       }
       this.queue.splice(i, 1);
-      this.start(state);
+      this.start(state, route);
     }
+    return stuck;
   }
 
-  private start(state: JobState): void {
+  /** No runner takes the job: GitLab leaves it pending until `stuck_or_timeout_failure`; glci fails it now. */
+  private endStuck(state: JobState, reason: string): void {
+    state.status = 'failed';
+    state.failureReason = 'stuck_or_timeout_failure';
+    state.skipReason = reason;
+    state.allowedToFail = isAllowedFailure(state.job.allowFailure, null);
+    this.emitEnd(state);
+  }
+
+  private start(state: JobState, route: RunRoute): void {
     this.running++;
+    this.slots.take(route);
     if (state.job.resourceGroup !== undefined) this.busyGroups.add(state.job.resourceGroup);
     state.status = 'running';
     state.attempts++;
@@ -167,7 +198,9 @@ class PipelineRun {
     const variables = effectiveVariables(state.job, this.dotenv, this.userKeys);
     const emitOutput = (chunk: string) => this.emit({ type: 'job_output', job: state.job.name, chunk, time: this.clock.now() });
     state.log ??= new JobLog(emitOutput, maskedValues(variables), this.clock);
-    const { executor, services, sourceDir, stateDir, pipelineId, defaultTimeoutSeconds } = this.options;
+    this.writeHeader(state.log, route);
+    const { services, sourceDir, stateDir, pipelineId, defaultTimeoutSeconds } = this.options;
+    const executor = route.executor;
     runJobAttempt({
       job: state.job,
       jobId: state.attempts === 1 ? state.index + 1 : this.nextRetryJobId++,
@@ -183,8 +216,16 @@ class PipelineRun {
     );
   }
 
+  /** GitLab Runner's first lines of every job log: `Running with gitlab-runner <ver>`, `  on <runner> <token>`. */
+  private writeHeader(log: JobLog, route: RunRoute): void {
+    if (this.options.version === undefined) return;
+    log.print(`Running with glci ${this.options.version}`);
+    if (route.runner !== '') log.print(`  on ${route.runner}`);
+  }
+
   private attemptDone(state: JobState, outcome: AttemptOutcome, startTime: number): void {
     this.running--;
+    if (state.route?.kind === 'run') this.slots.release(state.route);
     if (state.job.resourceGroup !== undefined) this.busyGroups.delete(state.job.resourceGroup);
     state.durationMs += this.clock.now() - startTime;
     if (outcome.dotenv) this.dotenv.set(state.job.name, outcome.dotenv);

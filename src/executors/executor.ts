@@ -37,6 +37,9 @@ export interface JobEnvironment {
   /** Absolute path, as the job sees it, of the job's temporary directory (the runner's `<project dir>.tmp`,
    *  RUNNER_TEMP_PROJECT_DIR): file-type variables and GITLAB_ENV are written there. Removed by cleanup. */
   readonly tmpDir: string;
+  /** Delivers the project into the environment (the get_sources stage) when the executor does that itself
+   *  instead of through a script; writes GitLab Runner's lines to the job output. Throws ExecutorError. */
+  getSources?(signal: AbortSignal): Promise<void>;
   /** Runs one step to completion, timeout or cancel. Throws only for executor failures. */
   run(step: ScriptStep, signal: AbortSignal): Promise<StepOutcome>;
   /** Extracts a tar stream into `to` (relative to projectDir, or absolute inside the environment). */

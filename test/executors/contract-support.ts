@@ -53,9 +53,17 @@ export interface PreparedJob {
   ): Promise<StepOutcome>;
 }
 
-export async function prepareJob(executor: Executor, job: PlannedJob, workspace: { sourceDir: string; stateDir: string }, jobId: number): Promise<PreparedJob> {
+export async function prepareJob(executor: Executor, job: PlannedJob, workspace: { sourceDir: string; stateDir: string }, jobId: number, pipelineId = 7): Promise<PreparedJob> {
   const io = new OutputCollector();
-  const env = await executor.prepare(job, { sourceDir: workspace.sourceDir, stateDir: workspace.stateDir, pipelineId: 7, jobId }, io, new AbortController().signal);
+  const signal = new AbortController().signal;
+  const env = await executor.prepare(job, { sourceDir: workspace.sourceDir, stateDir: workspace.stateDir, pipelineId, jobId }, io, signal);
+  // As the engine does in get_sources, for executors that deliver the project themselves.
+  try {
+    await env.getSources?.(signal);
+  } catch (error) {
+    await env.cleanup();
+    throw error;
+  }
   return {
     env,
     io,

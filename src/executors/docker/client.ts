@@ -151,9 +151,11 @@ function modemOptions(address: EngineAddress): Docker.DockerOptions {
 /** A client for the engine at `address` (see engine-address.ts for how it is chosen). */
 export function createDockerClient(address: EngineAddress): DockerClient {
   const docker = new Docker(modemOptions(address));
-  const container = (id: string) => docker.getContainer(id);
+  return { address: address.url, ...engineCalls(docker), ...imageCalls(docker), ...resourceCalls(docker), ...containerCalls(docker), ...archiveAndLogCalls(docker) };
+}
+
+function engineCalls(docker: Docker): Pick<DockerClient, 'info'> {
   return {
-    address: address.url,
     async info() {
       const [info, version] = await Promise.all([docker.info() as Promise<Record<string, unknown>>, docker.version()]);
       const security = (info.SecurityOptions as string[] | undefined) ?? [];
@@ -164,6 +166,11 @@ export function createDockerClient(address: EngineAddress): DockerClient {
         rootless: security.some((s) => s.includes('rootless')),
       };
     },
+  };
+}
+
+function imageCalls(docker: Docker): Pick<DockerClient, 'inspectImage' | 'pullImage'> {
+  return {
     async inspectImage(reference) {
       const image = await orNullOn404(docker.getImage(reference).inspect());
       if (!image) return null;
@@ -180,17 +187,33 @@ export function createDockerClient(address: EngineAddress): DockerClient {
     },
     async pullImage(reference, auth, onProgress, platform) {
       const stream = (await docker.pull(reference, { ...(auth ? { authconfig: auth } : {}), ...(platform ? { platform } : {}) })) as Readable;
+      // An error inside the stream (a broken blob, a full disk) arrives as an event, not as a failed request.
+      let streamError: string | undefined;
       await new Promise<void>((resolve, reject) => {
         docker.modem.followProgress(
           stream,
-          (error: Error | null) => (error ? reject(error) : resolve()),
+          (error: Error | null) => {
+            if (error) reject(error);
+            else if (streamError !== undefined) reject(Object.assign(new Error(streamError), { statusCode: 500 }));
+            else resolve();
+          },
           (event: { id?: string; status?: string; progress?: string; error?: string }) => {
-            if (event.error) return;
+            if (event.error) {
+              streamError ??= event.error;
+              return;
+            }
             onProgress({ status: event.status ?? '', ...(event.id ? { id: event.id } : {}), ...(event.progress ? { progress: event.progress } : {}) });
           },
         );
       });
     },
+  };
+}
+
+type ResourceCall = 'createNetwork' | 'removeNetwork' | 'createVolume' | 'volumeExists' | 'removeVolume' | 'listContainers' | 'listNetworks' | 'listVolumes';
+
+function resourceCalls(docker: Docker): Pick<DockerClient, ResourceCall> {
+  return {
     async createNetwork(name, labels) {
       const network = await docker.createNetwork({ Name: name, Driver: 'bridge', Labels: labels, CheckDuplicate: true });
       return network.id;
@@ -201,9 +224,18 @@ export function createDockerClient(address: EngineAddress): DockerClient {
     },
     volumeExists: async (name) => (await orNullOn404(docker.getVolume(name).inspect())) !== null,
     removeVolume: (name) => ignoring([404], docker.getVolume(name).remove()),
-    async createContainer(spec) {
-      return (await docker.createContainer(spec)).id;
-    },
+    listContainers: async (labels) => summaries(await docker.listContainers({ all: true, filters: { label: labels } })),
+    listNetworks: async (labels) => summaries(await docker.listNetworks({ filters: { label: labels } })),
+    listVolumes: async (labels) => summaries((await docker.listVolumes({ filters: { label: labels } })).Volumes ?? []),
+  };
+}
+
+type ContainerCall = 'createContainer' | 'startContainer' | 'attachContainer' | 'waitContainer' | 'stopContainer' | 'removeContainer' | 'inspectContainer';
+
+function containerCalls(docker: Docker): Pick<DockerClient, ContainerCall> {
+  const container = (id: string) => docker.getContainer(id);
+  return {
+    createContainer: async (spec) => (await docker.createContainer(spec)).id,
     startContainer: (id) => ignoring([304], container(id).start()),
     async attachContainer(id) {
       const stream = (await container(id).attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true })) as unknown as Duplex;
@@ -236,12 +268,16 @@ export function createDockerClient(address: EngineAddress): DockerClient {
         exposedPorts: Object.keys(info.Config.ExposedPorts ?? {}),
       };
     },
+  };
+}
+
+function archiveAndLogCalls(docker: Docker): Pick<DockerClient, 'putArchive' | 'getArchive' | 'logs' | 'followLogs'> {
+  const container = (id: string) => docker.getContainer(id);
+  return {
     async putArchive(id, path, tar) {
       await container(id).putArchive(tar, { path });
     },
-    async getArchive(id, path) {
-      return (await container(id).getArchive({ path })) as Readable;
-    },
+    getArchive: async (id, path) => (await container(id).getArchive({ path })) as Readable,
     async logs(id, options) {
       const raw = (await container(id).logs({ stdout: true, stderr: true, timestamps: options.timestamps, follow: false })) as unknown as Buffer;
       const text = demuxBuffer(Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw)));
@@ -259,9 +295,6 @@ export function createDockerClient(address: EngineAddress): DockerClient {
         signal.addEventListener('abort', () => resolve(), { once: true });
       });
     },
-    listContainers: async (labels) => summaries(await docker.listContainers({ all: true, filters: { label: labels } })),
-    listNetworks: async (labels) => summaries(await docker.listNetworks({ filters: { label: labels } })),
-    listVolumes: async (labels) => summaries((await docker.listVolumes({ filters: { label: labels } })).Volumes ?? []),
   };
 }
 

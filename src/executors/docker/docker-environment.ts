@@ -55,6 +55,7 @@ export interface DockerEnvironmentSpec {
   killGraceMs: number;
   io: JobIO;
   resources: JobResources;
+  getSources: (signal: AbortSignal) => Promise<void>;
 }
 
 /** `path` (relative to the project, or absolute) as an absolute container path inside the project; null outside. */
@@ -62,6 +63,15 @@ function insideProject(projectDir: string, path: string): string | null {
   const absolute = posix.resolve(projectDir, path);
   if (absolute === projectDir || absolute.startsWith(`${projectDir}/`)) return absolute;
   return null;
+}
+
+/** What to do when the engine refuses to start the build container. */
+export function runFailureHint(message: string): string | undefined {
+  if (/unable to apply caps|privileged|operation not permitted/i.test(message)) {
+    return 'the engine refused the container\'s privileges: drop privileged = true and grant what the job needs with cap_add / security_opt in [runners.docker]';
+  }
+  if (/no space left on device/i.test(message)) return 'the engine is out of disk space: `docker system prune` or `glci clean` free some';
+  return undefined;
 }
 
 export class DockerEnvironment implements JobEnvironment {
@@ -73,6 +83,15 @@ export class DockerEnvironment implements JobEnvironment {
     this.projectDir = spec.projectDir;
     this.buildsDir = spec.buildsDir;
     this.tmpDir = spec.tmpDir;
+  }
+
+  async getSources(signal: AbortSignal): Promise<void> {
+    try {
+      await this.spec.getSources(signal);
+    } catch (error) {
+      if (error instanceof ExecutorError) throw error;
+      throw new ExecutorError('DOCKER_GET_SOURCES', `cannot put the project into the build container on ${this.spec.client.address}: ${engineMessage(error)}`, undefined, { cause: error });
+    }
   }
 
   async run(step: ScriptStep, signal: AbortSignal): Promise<StepOutcome> {
@@ -88,7 +107,8 @@ export class DockerEnvironment implements JobEnvironment {
       });
     } catch (error) {
       if (signal.aborted) return { exitCode: -1, timedOut: false, canceled: true };
-      throw new ExecutorError('DOCKER_RUN', `cannot run the ${step.name} stage in the build container on ${this.spec.client.address}: ${engineMessage(error)}`, undefined, { cause: error });
+      const message = engineMessage(error);
+      throw new ExecutorError('DOCKER_RUN', `cannot run the ${step.name} stage in the build container on ${this.spec.client.address}: ${message}`, runFailureHint(message), { cause: error });
     }
   }
 

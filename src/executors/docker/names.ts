@@ -36,7 +36,8 @@ function isRegistryHost(component: string): boolean {
 export function splitServiceImage(image: string): ServiceImageName {
   const match = REFERENCE.exec(image);
   if (!match) return { service: image, version: 'latest', aliases: [] };
-  let [, registry, path, tag, digest] = match;
+  const [, , , tag, digest] = match;
+  let [, registry, path] = match;
   if (registry !== undefined && !isRegistryHost(registry)) {
     path = `${registry}/${path ?? ''}`;
     registry = undefined;

@@ -99,11 +99,14 @@ export interface ServiceStart {
   /** Image reference (id) to run, after the pull policy. */
   imageOf: (service: PlannedService) => string;
   track: (containerId: string) => void;
+  /** Doublestar glob match of an image name (pull/allowlist.ts). */
+  imageMatches: (image: string, patterns: string[]) => boolean;
 }
 
 export async function startService(ctx: ServiceStart, service: PlannedService, position: number): Promise<StartedService> {
   const containerName = serviceContainerName(ctx.base, service.service, position);
-  const devices = Object.entries(ctx.settings.servicesDevices).flatMap(([, list]) => list);
+  // services_devices maps image globs to devices: only the entries whose glob matches this image apply.
+  const devices = Object.entries(ctx.settings.servicesDevices).flatMap(([glob, list]) => (ctx.imageMatches(service.image, [glob]) ? list : []));
   const id = await ctx.client.createContainer(
     serviceContainerSpec({
       name: containerName,
