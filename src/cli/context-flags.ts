@@ -6,6 +6,8 @@ export const contextFlags = {
     char: 'v',
     description: 'Set a variable for the run (KEY=VALUE); repeatable. Highest precedence, like a project variable',
     multiple: true,
+    // One value per flag, so `glci run --variable A=1 build` keeps `build` as a job name.
+    multipleNonGreedy: true,
     env: 'GLCI_VARIABLE',
   }),
   'pipeline-source': Flags.string({

@@ -26,7 +26,7 @@ export default class Run extends BaseCommand {
     config: Flags.string({ description: 'GitLab Runner config.toml whose [[runners]] take the jobs (default: $XDG_CONFIG_HOME/glci/config.toml or ~/.config/glci/config.toml; without one, a built-in docker runner takes every job)', env: 'GLCI_CONFIG' }),
     'ignore-tags': Flags.boolean({ description: 'Let the first runner of config.toml take every job, whatever its tags', env: 'GLCI_IGNORE_TAGS' }),
     concurrency: Flags.integer({ description: 'Jobs running at once (default: config.toml\'s concurrent, or without a config file the number of CPUs)', min: 1, env: 'GLCI_CONCURRENCY' }),
-    manual: Flags.string({ description: 'Run this manual job too; repeatable', multiple: true, env: 'GLCI_MANUAL' }),
+    manual: Flags.string({ description: 'Run this manual job too; repeatable', multiple: true, multipleNonGreedy: true, env: 'GLCI_MANUAL' }),
     timeout: Flags.integer({ description: 'Default job timeout in seconds (a job\'s own timeout: wins)', default: 3600, min: 1, env: 'GLCI_TIMEOUT' }),
     'shell-in-place': Flags.boolean({ description: 'Shell executor: run jobs in the project directory itself, not in a copy', env: 'GLCI_SHELL_IN_PLACE' }),
     'artifacts-to-source': Flags.boolean({ description: 'Also copy each job\'s artifacts into the project directory (by default they stay in the state directory)', env: 'GLCI_ARTIFACTS_TO_SOURCE' }),
