@@ -238,7 +238,23 @@ function containerCalls(docker: Docker): Pick<DockerClient, ContainerCall> {
     createContainer: async (spec) => (await docker.createContainer(spec)).id,
     startContainer: (id) => ignoring([304], container(id).start()),
     async attachContainer(id) {
-      const stream = (await container(id).attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true })) as unknown as Duplex;
+      // No request body: podman hands the body of the hijacked attach request to the container's stdin
+      // (Docker drops it), and dockerode's attach() sends its options as a JSON body.
+      const stream = await new Promise<Duplex>((resolve, reject) => {
+        docker.modem.dial(
+          {
+            path: `/containers/${id}/attach?`,
+            method: 'POST',
+            isStream: true,
+            hijack: true,
+            openStdin: true,
+            file: Buffer.alloc(0),
+            statusCodes: { 101: true, 200: true, 404: 'no such container', 500: 'server error' },
+            options: { stream: true, stdin: true, stdout: true, stderr: true },
+          },
+          (error: Error | null, result?: unknown) => (error ? reject(error) : resolve(result as Duplex)),
+        );
+      });
       const output = new PassThrough();
       // One PassThrough for both streams keeps their order as the engine framed it.
       docker.modem.demuxStream(stream, output, output);

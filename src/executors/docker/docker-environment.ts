@@ -36,7 +36,11 @@ export class JobResources {
         failures.push(`${what}: ${engineMessage(error)}`);
       }
     };
-    await Promise.all(this.containers.map((id) => attempt(`container ${id.slice(0, 12)}`, this.client.removeContainer(id))));
+    // In parallel, then once more for those that failed: podman refuses to remove a container another
+    // one still uses as its network namespace (a health probe), until that one is gone.
+    const refused: string[] = [];
+    await Promise.all(this.containers.map((id) => this.client.removeContainer(id).catch(() => refused.push(id))));
+    await Promise.all(refused.map((id) => attempt(`container ${id.slice(0, 12)}`, this.client.removeContainer(id))));
     await Promise.all(this.volumes.map((name) => attempt(`volume ${name}`, this.client.removeVolume(name))));
     await Promise.all(this.networks.map((name) => attempt(`network ${name}`, this.client.removeNetwork(name))));
     if (failures.length > 0) {

@@ -73,7 +73,7 @@ async function checkOne(ctx: HealthCheckContext, service: ServiceToCheck, timeou
   const ports = portsToProbe(facts);
   if (ports.length === 0) return warn(ctx, service, `service "${service.containerName}" has no exposed ports`, '');
   if (!facts.running) return warn(ctx, service, `service container exited with code ${facts.exitCode}`, '');
-  let probeId: string;
+  let probeId: string | undefined;
   try {
     probeId = await ctx.client.createContainer({
       name: ctx.probeName(service),
@@ -85,6 +85,9 @@ async function checkOne(ctx: HealthCheckContext, service: ServiceToCheck, timeou
     ctx.track(probeId);
     await ctx.client.startContainer(probeId);
   } catch (error) {
+    // A probe that never started still names the service as its network namespace: podman refuses to
+    // remove the service while it exists, so it goes now rather than in the parallel cleanup.
+    if (probeId !== undefined) await ctx.client.removeContainer(probeId).catch(() => undefined);
     return warn(ctx, service, `cannot start the health check: ${engineMessage(error)}`, '');
   }
   const error = await watchProbe(ctx.client, probeId, service, timeoutSeconds * 1000, signal);
