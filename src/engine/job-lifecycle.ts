@@ -378,6 +378,8 @@ function markError(ctx: AttemptContext, progress: Progress, error: unknown, syst
   }
   const isSystem = system || error instanceof ExecutorError || !(error instanceof GlciError);
   markFailed(progress, isSystem ? 'runner_system_failure' : 'script_failure', null, messageOf(error));
+  // What to do about it, where the user reads the failure (GitLab Runner has no such line; glci's errors carry hints).
+  if (error instanceof GlciError && error.hint) ctx.log.print(`Hint: ${error.hint}`);
 }
 
 function messageOf(error: unknown): string {

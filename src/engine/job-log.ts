@@ -2,7 +2,8 @@
 // any job_output event leaves the engine (runner-behavior.md §10.4: masking applies to everything written
 // to the trace, including runner messages, even when a secret is split across writes).
 import type { JobIO } from '../executors/executor.js';
-import { type Masker, createMasker } from '../variables/index.js';
+import type { JobProgress } from '../model/events.js';
+import { type Masker, createMasker, maskText } from '../variables/index.js';
 import { runnerLine, stageTitle } from '../log/runner-lines.js';
 import { sectionEnd, sectionStart } from '../log/sections.js';
 import type { Clock, JobLogger } from './options.js';
@@ -12,14 +13,24 @@ export class JobLog implements JobLogger {
   private readonly masker: Masker;
 
   /** Raw executor output enters here. */
-  readonly io: JobIO = { output: (chunk) => this.push(this.decoder.decode(chunk, { stream: true })) };
+  readonly io: JobIO = {
+    output: (chunk) => this.push(this.decoder.decode(chunk, { stream: true })),
+    // Structured progress leaves the engine masked too (an image name may hold a secret's value).
+    progress: (progress) => this.emitProgress?.(this.maskProgress(progress)),
+  };
 
   constructor(
     private readonly emit: (text: string) => void,
-    secrets: string[],
+    private readonly secrets: string[],
     private readonly clock: Clock,
+    private readonly emitProgress?: (progress: JobProgress) => void,
   ) {
     this.masker = createMasker(secrets);
+  }
+
+  private maskProgress(progress: JobProgress): JobProgress {
+    const mask = (text: string) => maskText(text, this.secrets);
+    return { ...progress, image: mask(progress.image), status: mask(progress.status), ...(progress.detail ? { detail: mask(progress.detail) } : {}) };
   }
 
   print(message: string): void {

@@ -1,7 +1,7 @@
 // The event-driven DAG scheduler (gitlab-ci-yaml.md §8.2). Every state change (a job ends, a delay elapses,
 // the run is canceled) re-evaluates the waiting jobs at once, so a job starts the moment its prerequisites
 // complete and never waits for unrelated jobs. No polling: the only timers are `start_in` delays.
-import type { FailureReason, JobResult, JobStatus, PipelineEvent, PipelineResult } from '../model/events.js';
+import type { FailureReason, JobProgress, JobResult, JobStatus, PipelineEvent, PipelineResult } from '../model/events.js';
 import type { Plan, PlannedJob } from '../model/plan.js';
 import { isAllowedFailure, shouldRetry } from './failure-policy.js';
 import { type AttemptOutcome, runJobAttempt } from './job-lifecycle.js';
@@ -197,7 +197,8 @@ class PipelineRun {
     this.emit({ type: 'job_start', job: state.job, attempt: state.attempts, time: startTime });
     const variables = effectiveVariables(state.job, this.dotenv, this.userKeys);
     const emitOutput = (chunk: string) => this.emit({ type: 'job_output', job: state.job.name, chunk, time: this.clock.now() });
-    state.log ??= new JobLog(emitOutput, maskedValues(variables), this.clock);
+    const emitProgress = (progress: JobProgress) => this.emit({ type: 'job_progress', job: state.job.name, progress, time: this.clock.now() });
+    state.log ??= new JobLog(emitOutput, maskedValues(variables), this.clock, emitProgress);
     this.writeHeader(state.log, route);
     const { services, sourceDir, stateDir, pipelineId, defaultTimeoutSeconds } = this.options;
     const executor = route.executor;

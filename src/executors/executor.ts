@@ -2,6 +2,7 @@
 // what to run is decided by script/ and the engine. Every executor (shell, docker, kubernetes) passes
 // the same contract suite (test/executors/contract.ts).
 import type { Readable } from 'node:stream';
+import type { JobProgress } from '../model/events.js';
 import type { PlannedJob } from '../model/plan.js';
 
 /** A step's script, already generated for the executor's shell. */
@@ -18,6 +19,8 @@ export interface ScriptStep {
 export interface JobIO {
   /** Raw output bytes of the job (stdout and stderr interleaved as produced). */
   output(chunk: Uint8Array): void;
+  /** Structured progress of a long step (image pulls), besides the lines written to `output`. */
+  progress?(progress: JobProgress): void;
 }
 
 export interface StepOutcome {

@@ -42,10 +42,24 @@ export interface PipelineResult {
   durationMs: number;
 }
 
+/** Progress of a long executor step that prints little, e.g. an image pull (one event per layer change). */
+export interface JobProgress {
+  kind: 'pull';
+  /** The image being pulled, as written. */
+  image: string;
+  /** Layer id, when the engine names one. */
+  layer?: string;
+  /** `Pulling fs layer`, `Downloading`, `Download complete`, `Pull complete`, ... */
+  status: string;
+  /** The engine's progress text (bytes done / total), when given. */
+  detail?: string;
+}
+
 export type PipelineEvent =
   | { type: 'pipeline_start'; plan: Plan; executor: string; time: number }
   | { type: 'job_queued'; job: PlannedJob; time: number }
   | { type: 'job_start'; job: PlannedJob; attempt: number; time: number }
   | { type: 'job_output'; job: string; chunk: string; time: number }
+  | { type: 'job_progress'; job: string; progress: JobProgress; time: number }
   | { type: 'job_end'; result: JobResult; time: number }
   | { type: 'pipeline_end'; result: PipelineResult; time: number };

@@ -14,6 +14,7 @@ export function createJsonReporter(options: JsonReporterOptions): Reporter {
     onJobQueued: write,
     onJobStart: write,
     onJobOutput: write,
+    onJobProgress: write,
     onJobEnd: write,
     onPipelineEnd: write,
   };
@@ -33,6 +34,8 @@ function toRecord(event: PipelineEvent): Record<string, unknown> {
       return { type, time, job: event.job.name, stage: event.job.stage, attempt: event.attempt };
     case 'job_output':
       return { type, time, job: event.job, text: event.chunk };
+    case 'job_progress':
+      return { type, time, job: event.job, ...event.progress };
     case 'job_end':
       return { type, time, job: event.result.name, result: event.result };
     case 'pipeline_end':

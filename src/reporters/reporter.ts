@@ -13,6 +13,8 @@ export interface Reporter {
   onJobStart?(event: EventOf<'job_start'>): void;
   /** Masked job log text, in arbitrary chunks (not line-aligned). */
   onJobOutput?(event: EventOf<'job_output'>): void;
+  /** Progress of a long executor step (image pull layers); the same news is in the job log as lines. */
+  onJobProgress?(event: EventOf<'job_progress'>): void;
   /** A job reached its final state for this run (also skipped, manual and canceled-before-start jobs). */
   onJobEnd?(event: EventOf<'job_end'>): void;
   /** The run is over; the result has every job. */
@@ -48,6 +50,8 @@ function deliver(reporter: Reporter, event: PipelineEvent): void {
       return reporter.onJobStart?.(event);
     case 'job_output':
       return reporter.onJobOutput?.(event);
+    case 'job_progress':
+      return reporter.onJobProgress?.(event);
     case 'job_end':
       return reporter.onJobEnd?.(event);
     case 'pipeline_end':

@@ -116,6 +116,15 @@ describe('docker services', () => {
     expect(exitCode).toBe(0);
   }, 120_000);
 
+  it('stream their logs into the job log with CI_DEBUG_SERVICES', async () => {
+    const chatty = service(web, { aliases: ['chatty'], command: ['sh', '-c', 'echo service-says-hello; exec httpd -f -p 8080 -h /www'] });
+    const { exitCode, log } = await runWithServices([chatty], ['wget -qO- http://chatty:8080/ >/dev/null', 'sleep 0.5'], { variables: [variable('CI_DEBUG_SERVICES', 'true')] });
+    expect(log).toMatch(/\[service:[^\]]*chatty[^\]]*\].* service-says-hello\n/);
+    expect(exitCode).toBe(0);
+    const quiet = await runWithServices([chatty], ['true']);
+    expect(quiet.log).not.toContain('service-says-hello');
+  }, 120_000);
+
   it('see the job’s public variables and their own, never masked ones', async () => {
     const echo = service(web, {
       aliases: ['echo'],

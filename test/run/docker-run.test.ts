@@ -2,6 +2,7 @@
 // artifacts passed between docker jobs, the `cache:` keyword and a config.toml volume cache persisting
 // across runs, tag routing to the right [[runners]] entry, and nothing left behind (counted by label)
 // after success, failure, timeout and Ctrl-C.
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -10,6 +11,7 @@ import { createDockerClient } from '../../src/executors/docker/client.js';
 import { resolveEngineAddress } from '../../src/executors/docker/engine-address.js';
 import { LABELS } from '../../src/executors/docker/labels.js';
 import { ensureImage } from '../../fixtures/images/build.js';
+import { startRegistry } from '../setup/registry.js';
 import { createRunProject, describeRun, jobLog, jobResult, parseEvents, runGlci, startGlci, uniqueMarker, type RunProject } from './run-support.js';
 
 const client = createDockerClient(resolveEngineAddress({ env: process.env }));
@@ -88,6 +90,33 @@ describe('glci run on the docker executor', () => {
     expect(stuck).toMatchObject({ status: 'failed', failureReason: 'stuck_or_timeout_failure' });
     expect(JSON.stringify(stuck)).toContain('gpu');
   }, 180_000);
+
+  it('pulls a private image with DOCKER_AUTH_CONFIG, reporting layer progress, and is refused without it', async () => {
+    const registry = await startRegistry();
+    try {
+      const auth = JSON.stringify({ auths: { [registry.host]: { auth: Buffer.from(`${registry.user}:${registry.password}`).toString('base64') } } });
+      const refused = await runGlci(project, ['--json', 'private-image', '--variable', `PRIVATE_IMAGE=${registry.image}`]);
+      expect(refused.exitCode, describeRun(refused)).toBe(3);
+      expect(jobResult(refused.events, 'private-image')).toMatchObject({ status: 'failed', failureReason: 'runner_system_failure' });
+      expect(jobLog(refused.events, 'private-image')).toMatch(/DOCKER_AUTH_CONFIG/);
+
+      const pulled = await runGlci(project, ['--json', 'private-image', '--variable', `PRIVATE_IMAGE=${registry.image}`, '--variable', `DOCKER_AUTH_CONFIG=${auth}`]);
+      expect(pulled.exitCode, describeRun(pulled)).toBe(0);
+      const log = jobLog(pulled.events, 'private-image');
+      expect(log).toContain(`Pulling docker image ${registry.image} ...`);
+      expect(log).toContain('Authenticating with credentials from $DOCKER_AUTH_CONFIG');
+      expect(log).toContain('ran in the private image');
+      expect(pulled.stdout).not.toContain(registry.password);
+      const progress = pulled.stdout.split('\n').filter((line) => line.includes('"type":"job_progress"')).map((line) => JSON.parse(line) as { kind: string; image: string; status: string });
+      expect(progress.length).toBeGreaterThan(0);
+      expect(progress.every((p) => p.kind === 'pull' && p.image === registry.image)).toBe(true);
+      expect(progress.map((p) => p.status)).toContain('Pull complete');
+    } finally {
+      spawnSync('docker', ['rmi', '-f', registry.image], { stdio: 'ignore' });
+      await registry.stop();
+    }
+    expect(await leftovers()).toEqual([]);
+  }, 300_000);
 
   it('leaves nothing behind after a failing job', async () => {
     const run = await runGlci(project, ['--json', ...images, 'fails']);

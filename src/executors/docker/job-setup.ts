@@ -9,7 +9,7 @@ import { directoriesArchive } from '../../platform/archive.js';
 import { checkoutArchive } from '../../platform/checkout-archive.js';
 import { expandRunnerValue, expandRunnerVariables } from '../../variables/index.js';
 import type { JobIO, PrepareOptions } from '../executor.js';
-import { engineMessage, type DockerClient, type ImageFacts } from './client.js';
+import { engineMessage, type DockerClient, type ImageFacts, type PullProgress } from './client.js';
 import { buildContainerSpec, type NetworkPlan } from './container-spec.js';
 import { runFailureHint, type JobResources } from './docker-environment.js';
 import { waitForServices } from './health-check.js';
@@ -17,7 +17,7 @@ import { resolveOwner, type Owner } from './image-user.js';
 import { LABELS, type ResourceType } from './labels.js';
 import { jobResourceBase, md5Hex, rfc1123 } from './names.js';
 import { imageMatches, privilegedAllowed } from './pull/allowlist.js';
-import { createPullSession, resolveImage, type PullContext } from './pull/resolve-image.js';
+import { createPullSession, resolveImage, type ImageRequest, type PullContext } from './pull/resolve-image.js';
 import { planServices, serviceImageRequest, serviceRequests, startService, type StartedService } from './services.js';
 import { followServiceLogs } from './service-logs.js';
 import { coveredBy, planVolumes, type PlannedVolume } from './volumes.js';
@@ -108,6 +108,14 @@ export class JobSetup {
     return this.pulls;
   }
 
+  /** Resolves one image, reporting pull progress as structured events too (`job_progress` in --json). */
+  private resolve(request: ImageRequest): Promise<ImageFacts> {
+    const { io } = this.input;
+    const onProgress = (p: PullProgress) =>
+      io.progress?.({ kind: 'pull', image: request.name, status: p.status, ...(p.id ? { layer: p.id } : {}), ...(p.progress ? { detail: p.progress } : {}) });
+    return resolveImage(request, { ...this.pullContext(), onProgress });
+  }
+
   async run(): Promise<PreparedJob> {
     const { job, docker, log } = this.input;
     const imageName = this.expand(job.image?.name ?? docker.image ?? '');
@@ -116,9 +124,8 @@ export class JobSetup {
     }
     log('print', `Using Docker executor with image ${imageName} ...`);
     const platform = job.image?.docker?.platform;
-    const image = await resolveImage(
+    const image = await this.resolve(
       { name: imageName, kind: 'image', internal: job.image === null, ...(job.image?.pullPolicy ? { pullPolicy: job.image.pullPolicy } : {}), ...(platform ? { platform } : {}) },
-      this.pullContext(),
     );
     this.checkAborted();
     const requests = serviceRequests(docker.services, job.services, this.expand);
@@ -187,7 +194,7 @@ export class JobSetup {
     for (const warning of warnings) log('warn', warning);
     // One after another, as GitLab Runner pulls them: their log lines stay readable.
     const images: ImageFacts[] = [];
-    for (const s of services) images.push(await resolveImage(serviceImageRequest(s), this.pullContext()));
+    for (const s of services) images.push(await this.resolve(serviceImageRequest(s)));
     this.checkAborted();
     const publicEnv = this.variables.filter((v) => v.public && !v.masked && !v.file).map((v) => `${v.key}=${v.value}`);
     const started = await Promise.all(
