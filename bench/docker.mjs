@@ -7,12 +7,12 @@
 //     that creates a container, pipes `tar -c` of the project into `docker cp -` and removes it, and
 //     gitlab-ci-local; the copy alone as well (glci's get_sources section, the baseline's `tar | docker cp`,
 //     gitlab-ci-local's own "copied to docker volumes" figure).
-// Also: glci's time per phase (from its --json events), the engine API calls of one traced trivial job
-// (glci and `docker run`, through a recording socket proxy), and a check that no container is left behind.
+// Also: glci's time per phase (from its --json events), the engine API calls of one traced trivial and
+// one 10k-file job (glci, and `docker run` for the first, through a recording socket proxy), and a check that no container is left behind.
 // Targets: trivial glci ≤ 1.3 × bare docker run; 10k files glci ≤ 1.5 × the tar | docker cp baseline.
 // Usage: npm run build && node bench/docker.mjs [--runs N] [--no-peer] [--no-trace]
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,6 +35,9 @@ const FILES_TARGET = 1.5;
 const DIRS = 100;
 const FILES_PER_DIR = 100;
 const GLCI_LABEL = 'org.glci.managed=true';
+const PROJECT_DIR_LABEL = 'org.glci.project.dir';
+// On the containers the baseline and the bare `docker run` create, to find any left behind.
+const BENCH_LABEL = 'org.glci.bench=docker';
 
 // Fixed names the fixture YAML uses; the images are built offline (fixtures/images) and tagged so.
 const IMAGES = { busybox: 'glci-bench/busybox:latest', web: 'glci-bench/web:latest', wait: 'glci-bench/wait-for-it' };
@@ -87,16 +90,27 @@ function prepareImages() {
   return { ...IMAGES, wait };
 }
 
-/** What exists on the engine: containers (all, and glci's), volumes and networks with glci's label. */
-function engineResources() {
-  const count = (...args) => run('docker', args).split('\n').filter(Boolean).length;
+const lines = (...args) => run('docker', args).split('\n').filter(Boolean);
+
+/** Containers labelled org.glci.managed=true on the whole engine (which other users of the engine share). */
+const glciContainers = () => lines('ps', '-aq', '--filter', `label=${GLCI_LABEL}`).length;
+
+/**
+ * What this benchmark left on the engine: glci's containers, volumes and networks whose project-dir label
+ * names one of its projects; the baseline's and bare run's containers (labelled BENCH_LABEL); the volumes
+ * and networks gitlab-ci-local names after these jobs (gcl-JOB-N-build|tmp, gitlab-ci-local-N).
+ */
+function leftovers(projectDirs) {
+  const dirs = new Set(projectDirs);
+  const glci = (kind) =>
+    lines(kind, 'ls', ...(kind === 'container' ? ['-a'] : []), '--filter', `label=${GLCI_LABEL}`, '--format', `{{.Label "${PROJECT_DIR_LABEL}"}}`).filter((d) => dirs.has(d)).length;
   return {
-    glciContainers: count('ps', '-aq', '--filter', `label=${GLCI_LABEL}`),
-    containers: count('ps', '-aq'),
-    glciVolumes: count('volume', 'ls', '-q', '--filter', `label=${GLCI_LABEL}`),
-    volumes: count('volume', 'ls', '-q'),
-    glciNetworks: count('network', 'ls', '-q', '--filter', `label=${GLCI_LABEL}`),
-    networks: count('network', 'ls', '-q'),
+    glci: { containers: glci('container'), volumes: glci('volume'), networks: glci('network') },
+    baseline: lines('ps', '-aq', '--filter', `label=${BENCH_LABEL}`).length,
+    peer: {
+      volumes: lines('volume', 'ls', '-q').filter((n) => /^gcl-(trivial|service|files)-\d+-(build|tmp)$/.test(n)).length,
+      networks: lines('network', 'ls', '--format', '{{.Name}}').filter((n) => /^gitlab-ci-local-\d+$/.test(n)).length,
+    },
   };
 }
 
@@ -262,7 +276,7 @@ const checkFileCount = (text) => {
 // makes it at create), `tar -c` the project (its packed .git included) into `docker cp -`, remove the
 // container. The whole bash process is timed; the `tar | docker cp` pipeline alone is timed inside it.
 const BASELINE_SCRIPT = `set -euo pipefail
-id=$(docker create -w /builds/x "$1")
+id=$(docker create --label ${BENCH_LABEL} -w /builds/x "$1")
 trap 'docker rm -f "$id" >/dev/null' EXIT
 t0=$(date +%s%N)
 tar -c -C "$2" . | docker cp - "$id:/builds/x"
@@ -303,9 +317,11 @@ async function traceEngineCalls(file, args, env, cwd) {
   const sock = join(dir, 'engine.sock');
   const calls = [];
   let t0 = 0;
+  let wall0 = 0;
   const now = () => Number(process.hrtime.bigint() / 1000n) / 1000 - t0;
-  const server = createServer((client) => {
-    const upstream = createConnection(upstreamPath);
+  // Half-open both ways: a job's shell gets its script on the attach connection, then its end (half-close).
+  const server = createServer({ allowHalfOpen: true }, (client) => {
+    const upstream = createConnection({ path: upstreamPath, allowHalfOpen: true });
     const pending = [];
     let current = null;
     let upgraded = false;
@@ -330,26 +346,31 @@ async function traceEngineCalls(file, args, env, cwd) {
       if (current) current.end = now();
       client.write(buf);
     });
+    client.on('end', () => upstream.end());
+    upstream.on('end', () => client.end());
     const close = () => {
       client.destroy();
       upstream.destroy();
     };
     for (const s of [client, upstream]) {
-      s.on('end', close);
+      s.on('close', close);
       s.on('error', close);
     }
   });
   await new Promise((resolve, reject) => server.listen(sock, resolve).on('error', reject));
   try {
     t0 = Number(process.hrtime.bigint() / 1000n) / 1000;
+    wall0 = Date.now();
+    let stdout = '';
     const exit = await new Promise((resolve, reject) => {
-      const child = spawn(file, args, { cwd, env: { ...env, DOCKER_HOST: `unix://${sock}` }, stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(file, args, { cwd, env: { ...env, DOCKER_HOST: `unix://${sock}` }, stdio: ['ignore', 'pipe', 'pipe'] });
       let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
       child.stderr.on('data', (d) => (stderr += d));
       child.on('error', reject);
       child.on('close', (code) => (code === 0 ? resolve(now()) : reject(new Error(`${file} exited ${code} under the trace:\n${stderr.slice(-1500)}`))));
     });
-    return { calls, exit };
+    return { calls, exit, stdout, wall0 };
   } finally {
     server.close();
     rmSync(dir, { recursive: true, force: true });
@@ -361,7 +382,14 @@ function traceTable(title, trace) {
     const path = p.replace(/^\/v[\d.]+\//, '/').replace(/[0-9a-f]{64}/g, '<id>').replace(/glci-[\w.-]+/g, (n) => (n.length > 28 ? `${n.slice(0, 25)}...` : n));
     return path.length > 80 ? `${path.slice(0, 77)}...` : path;
   };
-  const rows = trace.calls.map((c) => [millis(c.start), Number.isNaN(c.end) ? '' : millis(c.end - c.start), c.method, shortPath(c.path), c.status]);
+  const timed = trace.calls.map((c) => ({ at: c.start, row: [millis(c.start), Number.isNaN(c.end) ? '' : millis(c.end - c.start), c.method, shortPath(c.path), c.status] }));
+  // glci's --json events in the same time line (ms clock, so ±1 ms): where each section starts and ends.
+  for (const e of parseEvents(trace.stdout)) {
+    const at = e.time - trace.wall0;
+    if (['pipeline_start', 'job_end', 'pipeline_end'].includes(e.type)) timed.push({ at, row: [millis(at), '', 'event', e.type, ''] });
+    for (const m of e.type === 'job_output' ? e.text.matchAll(/section_(start|end):\d+:(\w+)/g) : []) timed.push({ at, row: [millis(at), '', 'log', `section_${m[1]} ${m[2]}`, ''] });
+  }
+  const rows = timed.sort((a, b) => a.at - b.at).map((t) => t.row);
   rows.push([millis(trace.exit), '', 'exit', '', '']);
   return formatTable([`${title}: sent at (since spawn)`, 'took', 'call', 'path', 'status'], rows);
 }
@@ -424,7 +452,9 @@ function phaseTable(r, reference) {
     return m ? millis(m.median) : '';
   })]);
   let text = formatTable(['glci phase (median of runs, from --json event times)', ...cases.map(([c]) => c)], rows);
-  if (reference.node) text += `reference: \`node -e ""\` ${millis(reference.node.median)}; \`glci list\` on the trivial project ${millis(reference.list?.median ?? NaN)} (node + CLI + config + plan, no engine); medians\n`;
+  const ref = (s) => (s ? millis(s.median) : 'failed');
+  text += `reference, whole processes (medians): \`node -e ""\` ${ref(reference.node)}; \`glci list\` on the trivial project ${ref(reference.list)} (node + CLI + config + plan, no engine); `;
+  text += `\`node -e "await import('dockerode')"\` ${ref(reference.dockerode)} (node + loading the engine client glci uses)\n`;
   return text;
 }
 
@@ -444,7 +474,7 @@ async function main() {
   const peer = withPeer ? await ensurePeer() : null;
   process.stderr.write('preparing the test images...\n');
   const images = prepareImages();
-  const before = engineResources();
+  const before = glciContainers();
   const scratch = mkdtempSync(join(tmpdir(), 'glci-bench-docker-'));
   const configHome = join(scratch, 'config');
   mkdirSync(configHome);
@@ -453,7 +483,7 @@ async function main() {
   const projects = [];
   const project = (make, prefix, yaml) => {
     const dir = make(prefix, yaml);
-    projects.push(dir);
+    projects.push(dir, realpathSync(dir));
     return dir;
   };
   const r = { trivial: {}, service: {}, files: {} };
@@ -464,9 +494,11 @@ async function main() {
     process.stderr.write(`trivial job (${runs} runs each after a warm-up)...\n`);
     const trivialDir = project(makeProject, 'glci-bench-trivial-', trivialYaml(images));
     r.trivial.glci = attempt('glci (trivial)', failures, () => measureGlci(trivialDir, 'trivial', env));
-    r.trivial.bare = attempt('docker run (trivial)', failures, () => measureProcess({ file: 'docker', args: ['run', '--rm', images.busybox, 'sh', '-c', ':'], runs }));
+    r.trivial.bare = attempt('docker run (trivial)', failures, () => measureProcess({ file: 'docker', args: ['run', '--rm', '--label', BENCH_LABEL, images.busybox, 'sh', '-c', ':'], runs }));
     reference.node = attempt('node -e ""', failures, () => measure({ node: process.execPath, args: ['-e', ''], runs }));
     reference.list = attempt('glci list', failures, () => measure({ node: process.execPath, args: [glciBin, 'list', '--cwd', trivialDir], env, runs }));
+    // glci loads dockerode (lazily) only when a job goes to the docker executor: what that costs alone.
+    reference.dockerode = attempt('import dockerode', failures, () => measure({ node: process.execPath, args: ['--input-type=module', '-e', "await import('dockerode')"], cwd: repoRoot, runs }));
     if (peer) {
       const dir = project(makeProject, 'glci-bench-trivial-peer-', trivialYaml(images));
       r.trivial.peer = attempt('gitlab-ci-local (trivial)', failures, () => measurePeer(peer, images, dir, 'trivial'));
@@ -494,10 +526,12 @@ async function main() {
       if (engineSocket() === null) {
         process.stderr.write('engine call trace skipped: the engine is not on a unix socket (DOCKER_HOST / DOCKER_CONTEXT)\n');
       } else {
-        process.stderr.write('tracing the engine calls of one trivial job...\n');
+        process.stderr.write('tracing the engine calls of one trivial and one 10k-file job...\n');
         const glciTrace = await traceEngineCalls(process.execPath, [glciBin, 'run', '--json', '--cwd', trivialDir, 'trivial'], env, trivialDir).catch((e) => void failures.push(`trace glci: ${e.message}`));
         if (glciTrace) traces.push(traceTable('glci run trivial', glciTrace));
-        const bareTrace = await traceEngineCalls('docker', ['run', '--rm', images.busybox, 'sh', '-c', ':'], process.env, scratch).catch((e) => void failures.push(`trace docker run: ${e.message}`));
+        const filesTrace = await traceEngineCalls(process.execPath, [glciBin, 'run', '--json', '--cwd', filesDir, 'files'], env, filesDir).catch((e) => void failures.push(`trace glci 10k files: ${e.message}`));
+        if (filesTrace) traces.push(traceTable('glci run files (10k)', filesTrace));
+        const bareTrace = await traceEngineCalls('docker', ['run', '--rm', '--label', BENCH_LABEL, images.busybox, 'sh', '-c', ':'], process.env, scratch).catch((e) => void failures.push(`trace docker run: ${e.message}`));
         if (bareTrace) traces.push(traceTable('docker run --rm', bareTrace));
       }
     }
@@ -505,18 +539,21 @@ async function main() {
     for (const dir of projects) rmSync(dir, { recursive: true, force: true });
     rmSync(scratch, { recursive: true, force: true });
   }
-  const after = engineResources();
+  const after = glciContainers();
+  const left = leftovers(projects);
 
   process.stdout.write(`\n${wallTable(r)}\n${copyTable(r)}\n${phaseTable(r, reference)}\n`);
   for (const t of traces) process.stdout.write(`${t}\n`);
   process.stdout.write(
     `runs: ${runs} per command, each after 1 warm-up run; Docker engine ${engineVersion}; node ${process.version}; glci with --json and no config.toml; ratio < 1 means glci is faster\n`,
   );
-  const leftover = after.glciContainers > before.glciContainers || after.containers > before.containers || after.glciVolumes > before.glciVolumes || after.glciNetworks > before.glciNetworks;
+  const leftCount = left.glci.containers + left.glci.volumes + left.glci.networks + left.baseline + left.peer.volumes + left.peer.networks;
   process.stdout.write(
-    `left behind: ${leftover ? 'YES' : 'nothing'} (containers labelled ${GLCI_LABEL}: ${before.glciContainers} before, ${after.glciContainers} after; all containers ${before.containers} → ${after.containers}; glci volumes ${before.glciVolumes} → ${after.glciVolumes}, all volumes ${before.volumes} → ${after.volumes}; glci networks ${before.glciNetworks} → ${after.glciNetworks}, all networks ${before.networks} → ${after.networks})\n`,
+    `containers labelled ${GLCI_LABEL} on the engine: ${before} before, ${after} after (the whole engine: other users of it count too)\n` +
+      `left behind by this benchmark: ${leftCount === 0 ? 'nothing' : 'YES'} (glci: ${left.glci.containers} containers, ${left.glci.volumes} volumes, ${left.glci.networks} networks of its projects; ` +
+      `baseline/bare: ${left.baseline} containers; gitlab-ci-local: ${left.peer.volumes} volumes, ${left.peer.networks} networks)\n`,
   );
-  if (leftover) failures.push('containers, volumes or networks were left behind (see the line above; `glci clean` removes glci\'s)');
+  if (leftCount > 0) failures.push('containers, volumes or networks were left behind (see the line above; `glci clean` removes glci\'s)');
   for (const f of failures) process.stderr.write(`\nFAILED ${f}\n`);
   if (failures.length > 0) process.exitCode = 1;
 }

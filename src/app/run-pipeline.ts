@@ -23,6 +23,8 @@ import { describeAssignments, runnerLabels, withRunnerVariables } from './runner
 import { maskingErrors } from './mask-errors.js';
 import { buildPipelineContext, type ContextOptions } from './pipeline-context.js';
 import { registerRun } from './run-registry.js';
+import { createDebugShells, requireTerminal, type DebugShells, type Terminal } from './debug-shell.js';
+import { unsetVariableNotes } from './unset-variable-notes.js';
 import { selectJobs } from './select-jobs.js';
 
 export interface RunOptions extends ContextOptions {
@@ -36,6 +38,8 @@ export interface RunOptions extends ContextOptions {
   configPath?: string;
   /** `--ignore-tags`: the first runner takes every job. */
   ignoreTags?: boolean;
+  /** `--privileged-fallback`: every docker runner behaves as with `privileged_fallback = true`. */
+  privilegedFallback?: boolean;
   /** glci's version, for the `Running with glci <version>` line of each job log. */
   version?: string;
   concurrency?: number;
@@ -45,6 +49,8 @@ export interface RunOptions extends ContextOptions {
   artifactsToSource?: boolean;
   /** Where builds, caches and artifacts live; default `<project>/.glci`. */
   stateDir?: string;
+  /** `--shell-on-failure`: the terminal on which a failed job's shell opens, in its environment, before cleanup. */
+  shellOnFailure?: Terminal;
   format: 'plain' | 'json';
   stdout: OutputStream;
   /** Diagnostics and notices for humans. */
@@ -76,6 +82,7 @@ async function prepareStateDir(stateDir: string): Promise<void> {
 }
 
 export async function runPipelineCommand(options: RunOptions): Promise<RunOutcome> {
+  if (options.shellOnFailure) requireTerminal(options.shellOnFailure);
   const ctx = await buildPipelineContext(options);
   return maskingErrors(ctx, () => runInContext(ctx, options));
 }
@@ -89,11 +96,13 @@ async function runInContext(ctx: PipelineContext, options: RunOptions): Promise<
   }
   const selected = selectJobs(planned, { names: options.jobs, withNeeds: options.withNeeds });
   const setup = await setUpRunners(selected.plan, await runnerConfigFor(options), options);
+  for (const note of unsetVariableNotes(selected.plan.jobs)) options.stderr.write(`${note}\n`);
   const stateDir = options.stateDir ?? join(ctx.projectDir, '.glci');
   await prepareStateDir(stateDir);
   // A marker naming this process, so `glci clean` never removes what a live run is using.
   const release = await registerRun(stateDir, ctx.pipelineId, ctx.projectDir);
-  const result = await runWithInterrupts(options, (signals) =>
+  const shells = options.shellOnFailure ? createDebugShells({ terminal: options.shellOnFailure, stderr: options.stderr, output: options.stdout }) : undefined;
+  const result = await runWithInterrupts(options, shells, (signals) =>
     runPipeline(setup.plan, {
       executor: setup.executor,
       route: setup.route,
@@ -112,7 +121,8 @@ async function runInContext(ctx: PipelineContext, options: RunOptions): Promise<
       sourceDir: ctx.projectDir,
       pipelineId: ctx.pipelineId,
       ...signals,
-      observer: fanOut([reporterFor(options)]),
+      observer: fanOut([reporterFor(shells ? { ...options, stdout: shells.output } : options)]),
+      ...(shells ? { onJobFailure: shells.onJobFailure } : {}),
       playJobs: [...selected.played, ...ctx.playedManualJobs],
       userVariableKeys: Object.keys(ctx.userVariables),
     }),
@@ -132,8 +142,12 @@ interface Signals {
   forceSignal: AbortSignal;
 }
 
-/** First Ctrl-C cancels gracefully, the second forces (DESIGN.md habit 5). */
-async function runWithInterrupts<T>(options: RunOptions, body: (signals: Signals) => Promise<T>): Promise<{ value: T; interrupted: boolean }> {
+/** First Ctrl-C cancels gracefully, the second forces (DESIGN.md habit 5); while a debug shell is open, Ctrl-C is the shell's. */
+async function runWithInterrupts<T>(
+  options: RunOptions,
+  shells: DebugShells | undefined,
+  body: (signals: Signals) => Promise<T>,
+): Promise<{ value: T; interrupted: boolean }> {
   const graceful = new AbortController();
   const force = new AbortController();
   const stopListening = onInterrupt({
@@ -142,6 +156,7 @@ async function runWithInterrupts<T>(options: RunOptions, body: (signals: Signals
       graceful.abort();
     },
     force: () => force.abort(),
+    ignoreSigint: () => shells?.isOpen() ?? false,
   });
   try {
     const value = await body({ signal: graceful.signal, forceSignal: force.signal });
@@ -158,7 +173,9 @@ async function runnerConfigFor(options: RunOptions): Promise<RunnerConfig> {
     const where = `${warning.file ?? config.file ?? 'config.toml'}${warning.line !== null ? `:${warning.line}` : ''}`;
     options.stderr.write(`${where}: warning: ${warning.message}\n`);
   }
-  return config;
+  if (!options.privilegedFallback) return config;
+  const runners = config.runners.map((r) => (r.docker ? { ...r, docker: { ...r.docker, privilegedFallback: true } } : r));
+  return { ...config, runners };
 }
 
 interface RunnerSetup {

@@ -25,12 +25,20 @@ export default class Run extends BaseCommand {
     }),
     config: Flags.string({ description: 'GitLab Runner config.toml whose [[runners]] take the jobs (default: $XDG_CONFIG_HOME/glci/config.toml or ~/.config/glci/config.toml; without one, a built-in docker runner takes every job)', env: 'GLCI_CONFIG' }),
     'ignore-tags': Flags.boolean({ description: 'Let the first runner of config.toml take every job, whatever its tags', env: 'GLCI_IGNORE_TAGS' }),
+    'privileged-fallback': Flags.boolean({
+      description: 'Where the engine refuses privileged containers, start those that ask for privileged = true with the broadest set it allows (cap_add ALL minus what the host lacks; glci extension, also privileged_fallback = true in [runners.docker])',
+      env: 'GLCI_PRIVILEGED_FALLBACK',
+    }),
     concurrency: Flags.integer({ description: 'Jobs running at once (default: config.toml\'s concurrent, or without a config file the number of CPUs)', min: 1, env: 'GLCI_CONCURRENCY' }),
     manual: Flags.string({ description: 'Run this manual job too; repeatable', multiple: true, multipleNonGreedy: true, env: 'GLCI_MANUAL' }),
     timeout: Flags.integer({ description: 'Default job timeout in seconds (a job\'s own timeout: wins)', default: 3600, min: 1, env: 'GLCI_TIMEOUT' }),
     'shell-in-place': Flags.boolean({ description: 'Shell executor: run jobs in the project directory itself, not in a copy', env: 'GLCI_SHELL_IN_PLACE' }),
     'artifacts-to-source': Flags.boolean({ description: 'Also copy each job\'s artifacts into the project directory (by default they stay in the state directory)', env: 'GLCI_ARTIFACTS_TO_SOURCE' }),
     'state-dir': Flags.string({ description: 'Where builds, caches and artifacts are kept (default: <project>/.glci)', env: 'GLCI_STATE_DIR' }),
+    'shell-on-failure': Flags.boolean({
+      description: 'When a job fails, open an interactive shell in its environment (the build copy, or the build container with its services) at the failure point; exiting the shell cleans up and the run goes on. Needs a terminal',
+      env: 'GLCI_SHELL_ON_FAILURE',
+    }),
   };
 
   async run(): Promise<void> {
@@ -45,12 +53,14 @@ export default class Run extends BaseCommand {
       // GLCI_CONFIG alone is left to the loader, so its messages name the variable rather than --config.
       ...(flags.config && flags.config !== process.env.GLCI_CONFIG ? { configPath: flags.config } : {}),
       ignoreTags: flags['ignore-tags'],
+      privilegedFallback: flags['privileged-fallback'],
       version: this.config.version,
       ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
       timeoutSeconds: flags.timeout,
       shellInPlace: flags['shell-in-place'],
       artifactsToSource: flags['artifacts-to-source'],
       ...(flags['state-dir'] ? { stateDir: flags['state-dir'] } : {}),
+      ...(flags['shell-on-failure'] ? { shellOnFailure: { stdin: process.stdin, stdout: process.stdout } } : {}),
       format: this.jsonEnabled() ? 'json' : 'plain',
       stdout: process.stdout,
       stderr: process.stderr,

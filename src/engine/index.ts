@@ -7,6 +7,7 @@ export type {
   Clock,
   DotenvVariable,
   EngineOptions,
+  JobFailureContext,
   JobLogger,
   JobRoute,
   JobServices,

@@ -7,6 +7,7 @@ import type { JobEnvironment, StepOutcome } from '../executors/executor.js';
 import type { FailureReason } from '../model/events.js';
 import type { JobVariable, PlannedJob } from '../model/plan.js';
 import { runnerVariables } from '../variables/index.js';
+import { offerFailedEnvironment } from './failure-hook.js';
 import { formatGoDuration, parseGoDuration } from './go-duration.js';
 import type { JobLog } from './job-log.js';
 import type { Clock, DotenvVariable, EngineOptions, SaveOutcome, ScriptJobStatus, ScriptStage, StageContext } from './options.js';
@@ -14,6 +15,8 @@ import type { Clock, DotenvVariable, EngineOptions, SaveOutcome, ScriptJobStatus
 export interface AttemptContext {
   job: PlannedJob;
   jobId: number;
+  /** 1-based attempt number (retries count up). */
+  attempt: number;
   /** Effective variables: planned ones plus received dotenv variables. */
   variables: JobVariable[];
   log: JobLog;
@@ -22,7 +25,7 @@ export interface AttemptContext {
   /** Forced cancel: also stops after_script and the save stages. */
   forceSignal: AbortSignal;
   clock: Clock;
-  options: Pick<EngineOptions, 'executor' | 'services' | 'sourceDir' | 'stateDir' | 'pipelineId' | 'defaultTimeoutSeconds'>;
+  options: Pick<EngineOptions, 'executor' | 'services' | 'sourceDir' | 'stateDir' | 'pipelineId' | 'defaultTimeoutSeconds' | 'onJobFailure'>;
 }
 
 export interface AttemptOutcome {
@@ -74,11 +77,13 @@ export async function runJobAttempt(ctx: AttemptContext): Promise<AttemptOutcome
   const progress: Progress = { status: 'success', exitCode: null };
   const env = await prepareEnvironment(ctx, progress);
   if (env) {
+    const attempt = withRunnerVariables(ctx, env);
     try {
-      await runStages(withRunnerVariables(ctx, env), env, progress);
+      await runStages(attempt, env, progress);
     } catch (error) {
       markError(ctx, progress, error, true);
     } finally {
+      await offerFailedEnvironment(attempt, env, progress);
       await cleanupEnvironment(ctx, env);
     }
   }

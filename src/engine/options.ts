@@ -2,7 +2,7 @@
 // runs), the job services (what to run and how caches/artifacts move), a clock and the observer.
 // The composition root (src/app/) plugs in the real implementations; tests use fakes.
 import type { JobEnvironment, Executor } from '../executors/executor.js';
-import type { PipelineEvent } from '../model/events.js';
+import type { FailureReason, PipelineEvent } from '../model/events.js';
 import type { JobVariable, PlannedJob } from '../model/plan.js';
 
 /** A pending timer; clearing it is idempotent. */
@@ -118,6 +118,20 @@ export type JobRoute =
     }
   | { kind: 'stuck'; reason: string };
 
+/** A failed job whose environment still exists, as `onJobFailure` gets it. */
+export interface JobFailureContext {
+  job: PlannedJob;
+  /** The environment as the failure left it: after_script and the save stages have run, cleanup has not. */
+  env: JobEnvironment;
+  /** The job's effective variables, the runner's own (CI_PROJECT_DIR, CI_JOB_ID, ...) included. */
+  variables: JobVariable[];
+  reason: FailureReason;
+  /** Name of the executor the job ran on. */
+  executor: string;
+  /** Aborts on a forced cancel: whatever the hook opened must end then. */
+  signal: AbortSignal;
+}
+
 export interface EngineOptions {
   /** The executor of every job when `route` is absent. */
   executor: Executor;
@@ -147,5 +161,10 @@ export interface EngineOptions {
   playJobs?: readonly string[];
   /** Names of user-given variables: dotenv variables never override them (gitlab-ci-yaml.md §7.1, §9.1). */
   userVariableKeys?: readonly string[];
+  /**
+   * Called on the last attempt of a failed (not canceled) job, after after_script and the save stages and
+   * before cleanup (`--shell-on-failure`). Awaited with no job timeout running; a throw is a warning in the log.
+   */
+  onJobFailure?: (ctx: JobFailureContext) => Promise<void>;
   clock?: Clock;
 }

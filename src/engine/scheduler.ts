@@ -200,17 +200,18 @@ class PipelineRun {
     const emitProgress = (progress: JobProgress) => this.emit({ type: 'job_progress', job: state.job.name, progress, time: this.clock.now() });
     state.log ??= new JobLog(emitOutput, maskedValues(variables), this.clock, emitProgress);
     this.writeHeader(state.log, route);
-    const { services, sourceDir, stateDir, pipelineId, defaultTimeoutSeconds } = this.options;
+    const { services, sourceDir, stateDir, pipelineId, defaultTimeoutSeconds, onJobFailure } = this.options;
     const executor = route.executor;
     runJobAttempt({
       job: state.job,
       jobId: state.attempts === 1 ? state.index + 1 : this.nextRetryJobId++,
+      attempt: state.attempts,
       variables,
       log: state.log,
       cancelSignal: this.cancelController.signal,
       forceSignal: this.forceSignal,
       clock: this.clock,
-      options: { executor, services, sourceDir, stateDir, pipelineId, defaultTimeoutSeconds },
+      options: { executor, services, sourceDir, stateDir, pipelineId, defaultTimeoutSeconds, onJobFailure },
     }).then(
       (outcome) => this.guard(() => this.attemptDone(state, outcome, startTime)),
       (error: unknown) => this.fail(error),

@@ -3,7 +3,7 @@
 // the same contract suite (test/executors/contract.ts).
 import type { Readable } from 'node:stream';
 import type { JobProgress } from '../model/events.js';
-import type { PlannedJob } from '../model/plan.js';
+import type { JobVariable, PlannedJob } from '../model/plan.js';
 
 /** A step's script, already generated for the executor's shell. */
 export interface ScriptStep {
@@ -32,6 +32,17 @@ export interface StepOutcome {
   canceled: boolean;
 }
 
+/** An interactive shell in a job's environment (`glci run --shell-on-failure`). */
+export interface ShellOptions {
+  /** The job's effective variables (the runner's own included), exported as the job's scripts export them. */
+  variables: JobVariable[];
+  /** The user's terminal: the shell owns it until it exits. */
+  stdin: NodeJS.ReadStream;
+  stdout: NodeJS.WriteStream;
+  /** Abort = end the shell (a forced cancel). */
+  signal?: AbortSignal;
+}
+
 export interface JobEnvironment {
   /** Absolute path of the project directory as the job sees it (CI_PROJECT_DIR). */
   readonly projectDir: string;
@@ -50,6 +61,9 @@ export interface JobEnvironment {
   /** A tar stream of the given paths (relative to projectDir; files and directories, recursively).
    *  Paths that do not exist are skipped; a path outside projectDir is an ExecutorError. */
   copyOut(paths: string[]): Promise<Readable>;
+  /** Opens an interactive shell in the environment as the job left it (in projectDir, with the job's
+   *  variables) and resolves with its exit code once the user leaves it; only before cleanup. */
+  openShell?(options: ShellOptions): Promise<number>;
   /** Removes everything prepare created. Idempotent; called on success, failure and cancel. */
   cleanup(): Promise<void>;
 }

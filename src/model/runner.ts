@@ -26,6 +26,11 @@ export interface DockerSettings {
   /** Default image when a job names none (`image`). */
   image?: string;
   privileged: boolean;
+  /**
+   * glci extension: where the engine refuses privileged containers ("unable to apply caps" on hardened or
+   * sandboxed hosts), start containers that would be privileged with the broadest set it allows instead.
+   */
+  privilegedFallback: boolean;
   servicesPrivileged?: boolean;
   capAdd: string[];
   capDrop: string[];

@@ -3,11 +3,17 @@
 export interface InterruptHandlers {
   graceful(): void;
   force(): void;
+  /**
+   * Asked on every SIGINT: true while an interactive shell owns the terminal (`--shell-on-failure`).
+   * Its Ctrl-C is the shell's (to stop a command typed there), so it neither cancels nor counts.
+   */
+  ignoreSigint?(): boolean;
 }
 
 export function onInterrupt(handlers: InterruptHandlers, proc: NodeJS.Process = process): () => void {
   let count = 0;
-  const handle = () => {
+  const handle = (signal: NodeJS.Signals) => {
+    if (signal === 'SIGINT' && handlers.ignoreSigint?.()) return;
     count += 1;
     if (count === 1) handlers.graceful();
     else handlers.force();

@@ -43,6 +43,7 @@ function readConnection(s: Section) {
 function readSecurity(s: Section) {
   return {
     privileged: s.boolean('privileged', false),
+    privilegedFallback: s.boolean('privileged_fallback', false),
     servicesPrivileged: s.optionalBoolean('services_privileged'),
     capAdd: s.strings('cap_add'),
     capDrop: s.strings('cap_drop'),

@@ -58,6 +58,8 @@ export const DOCKER_SCHEMA: TableSchema = {
     'allowed_privileged_services', 'allowed_users', 'disable_cache', 'disable_entrypoint_overwrite',
     'wait_for_services_timeout', 'helper_image', 'cache_dir', 'hostname', 'memory', 'cpus', 'container_labels',
     'services',
+    // glci extension: see DockerSettings.privilegedFallback.
+    'privileged_fallback',
   ],
   // helper_image_flavor only picks a helper image, which glci does not use.
   ignored: [...DOCKER_IGNORED, 'helper_image_flavor'],

@@ -11,7 +11,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'glci-startup-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const HEAVY = ['/node_modules/dockerode/', '/node_modules/@kubernetes/', '/node_modules/ink/', '/node_modules/react/', '/node_modules/chokidar/'];
+const HEAVY = ['/node_modules/dockerode/', '/dist/vendor/dockerode', '/node_modules/@kubernetes/', '/node_modules/ink/', '/node_modules/react/', '/node_modules/chokidar/'];
 
 describe('start-up of glci list', () => {
   it('resolves no docker, kubernetes, ink or chokidar module', async () => {

@@ -146,8 +146,19 @@ describe('docker executor', () => {
       expect(privileged.log).toContain('privileged-ran');
     } catch (error) {
       // Engines whose kernel bounding set lacks capabilities refuse `--privileged` ("unable to apply caps").
+      expect(error).toMatchObject({ hint: expect.stringContaining('privileged_fallback = true') });
       expect(error).toMatchObject({ hint: expect.stringContaining('cap_add') });
     }
+    expect(await leftovers()).toBe(0);
+  }, 120_000);
+
+  it('gives a container that asks for privileged the broadest set the host allows with privileged_fallback', async () => {
+    const { exitCode, log } = await runJob(['grep CapEff /proc/self/status', 'mkdir -p /tmp/m && mount -t tmpfs none /tmp/m && echo mount-allowed'], {}, { privileged: true, privilegedFallback: true });
+    expect(exitCode).toBe(0);
+    const effective = BigInt(`0x${/CapEff:\s*([0-9a-f]+)/.exec(log)?.[1] ?? '0'}`);
+    const SYS_ADMIN = 1n << 21n;
+    expect(effective & SYS_ADMIN).toBe(SYS_ADMIN);
+    expect(log).toContain('mount-allowed');
     expect(await leftovers()).toBe(0);
   }, 120_000);
 });

@@ -91,12 +91,12 @@ export interface RunOptions {
   defaultStateDir?: boolean;
 }
 
-function glciArgs(project: RunProject, args: readonly string[], options: RunOptions): string[] {
+export function glciArgs(project: RunProject, args: readonly string[], options: RunOptions): string[] {
   const state = options.defaultStateDir ? [] : ['--state-dir', project.stateDir];
   return [cliEntry, 'run', ...args, '--cwd', project.dir, ...state];
 }
 
-function glciEnv(project: RunProject): Record<string, string> {
+export function glciEnv(project: RunProject): Record<string, string> {
   return { ...isolatedEnv(), HOME: project.homeDir };
 }
 

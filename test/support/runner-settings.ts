@@ -6,6 +6,7 @@ export function dockerSettings(overrides: Partial<DockerSettings> = {}): DockerS
   return {
     tlsVerify: false,
     privileged: false,
+    privilegedFallback: false,
     capAdd: [],
     capDrop: [],
     securityOpt: [],

@@ -12,6 +12,8 @@ export interface ImageFacts {
   repoDigests: string[];
   /** `Config.ExposedPorts` keys, e.g. `5432/tcp`. */
   exposedPorts: string[];
+  /** `Config.Volumes` keys: paths the image declares as volumes (`VOLUME /var/lib/docker`). */
+  volumes: string[];
   env: string[];
   user: string;
   entrypoint: string[] | null;
@@ -62,6 +64,20 @@ export interface Attachment {
 
 export type ContainerSpec = Docker.ContainerCreateOptions;
 
+/** A process to run in a running container on a TTY of its own, all three streams attached (the debug shell). */
+export interface ExecSpec {
+  cmd: string[];
+  /** `KEY=value` entries added to the container's environment. */
+  env: string[];
+  workingDir: string;
+}
+
+export interface ExecFacts {
+  running: boolean;
+  /** Null while it runs. */
+  exitCode: number | null;
+}
+
 export interface DockerClient {
   /** Where this client talks to, for messages (`unix:///var/run/docker.sock`, `tcp://host:2376`). */
   readonly address: string;
@@ -93,6 +109,13 @@ export interface DockerClient {
   listContainers(labelFilters: string[]): Promise<ResourceSummary[]>;
   listNetworks(labelFilters: string[]): Promise<ResourceSummary[]>;
   listVolumes(labelFilters: string[]): Promise<ResourceSummary[]>;
+  /** Creates an exec in a running container, with a TTY; returns its id. */
+  execCreate(containerId: string, spec: ExecSpec): Promise<string>;
+  /** Starts it; the hijacked connection carries raw terminal bytes both ways (a TTY is not multiplexed). */
+  execStart(execId: string): Promise<Duplex>;
+  /** Sets the size of its TTY (fails until the process has started). */
+  execResize(execId: string, size: { rows: number; columns: number }): Promise<void>;
+  execInspect(execId: string): Promise<ExecFacts>;
 }
 
 interface EngineErrorShape {
@@ -151,7 +174,7 @@ function modemOptions(address: EngineAddress): Docker.DockerOptions {
 /** A client for the engine at `address` (see engine-address.ts for how it is chosen). */
 export function createDockerClient(address: EngineAddress): DockerClient {
   const docker = new Docker(modemOptions(address));
-  return { address: address.url, ...engineCalls(docker), ...imageCalls(docker), ...resourceCalls(docker), ...containerCalls(docker), ...archiveAndLogCalls(docker) };
+  return { address: address.url, ...engineCalls(docker), ...imageCalls(docker), ...resourceCalls(docker), ...containerCalls(docker), ...archiveAndLogCalls(docker), ...execCalls(docker) };
 }
 
 function engineCalls(docker: Docker): Pick<DockerClient, 'info'> {
@@ -179,6 +202,7 @@ function imageCalls(docker: Docker): Pick<DockerClient, 'inspectImage' | 'pullIm
         id: image.Id,
         repoDigests: image.RepoDigests ?? [],
         exposedPorts: Object.keys(config.ExposedPorts ?? {}),
+        volumes: Object.keys((config as { Volumes?: Record<string, unknown> | null }).Volumes ?? {}),
         env: config.Env ?? [],
         user: config.User ?? '',
         entrypoint: (config.Entrypoint as string[] | null | undefined) ?? null,
@@ -310,6 +334,32 @@ function archiveAndLogCalls(docker: Docker): Pick<DockerClient, 'putArchive' | '
         stream.on('error', () => resolve());
         signal.addEventListener('abort', () => resolve(), { once: true });
       });
+    },
+  };
+}
+
+function execCalls(docker: Docker): Pick<DockerClient, 'execCreate' | 'execStart' | 'execResize' | 'execInspect'> {
+  return {
+    async execCreate(containerId, spec) {
+      const exec = await docker.getContainer(containerId).exec({
+        Cmd: spec.cmd,
+        Env: spec.env,
+        WorkingDir: spec.workingDir,
+        Tty: true,
+        AttachStdin: true,
+        AttachStdout: true,
+        AttachStderr: true,
+      });
+      return exec.id;
+    },
+    // `hijack` + `stdin`: the connection is upgraded and stays open for the user's keystrokes.
+    execStart: async (execId) => (await docker.getExec(execId).start({ hijack: true, stdin: true, Detach: false, Tty: true })) as Duplex,
+    async execResize(execId, size) {
+      await docker.getExec(execId).resize({ h: size.rows, w: size.columns });
+    },
+    async execInspect(execId) {
+      const info = await docker.getExec(execId).inspect();
+      return { running: info.Running, exitCode: info.Running ? null : (info.ExitCode ?? null) };
     },
   };
 }

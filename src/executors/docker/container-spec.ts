@@ -3,6 +3,7 @@
 // the build container follows the runner: cap_add/cap_drop/security_opt/tmpfs/devices/user are build-only.
 import type { DockerSettings } from '../../model/runner.js';
 import type { ContainerSpec } from './client.js';
+import { engineSecurityOptions, type FallbackHostConfig } from './privileged-fallback.js';
 import { DETECT_SHELL_SCRIPT } from './stage-runner.js';
 
 export interface NetworkPlan {
@@ -19,7 +20,8 @@ interface CommonSpec {
   labels: Record<string, string>;
   binds: string[];
   network: NetworkPlan;
-  privileged: boolean;
+  /** `privileged = true` as asked, or the fallback set that stands in for it (`privileged_fallback`). */
+  privileged: boolean | FallbackHostConfig;
   settings: DockerSettings;
 }
 
@@ -65,6 +67,25 @@ export function parseMemory(text: string): number {
   return Math.round(Number(match[1]) * unit);
 }
 
+/** Privileged, or the fallback's capabilities, confinement options and binds merged with the configured ones. */
+function privileges(input: CommonSpec, capAdd: string[], capDrop: string[], securityOpt: string[]): Record<string, unknown> {
+  const fallback = typeof input.privileged === 'object' ? input.privileged : null;
+  const add = fallback ? fallback.CapAdd : capAdd;
+  const drop = fallback ? [...new Set([...fallback.CapDrop, ...capDrop])] : capDrop;
+  const all = fallback ? [...new Set([...securityOpt, ...fallback.SecurityOpt])] : securityOpt;
+  // `systempaths=unconfined` is the docker CLI's spelling; the Engine API takes empty masked and
+  // read-only path lists instead (and rejects the option).
+  const { SecurityOpt: opts, ...unmaskedPaths } = engineSecurityOptions(all);
+  return {
+    Privileged: input.privileged === true,
+    Binds: fallback ? [...input.binds, ...fallback.Binds.filter((b) => !input.binds.includes(b))] : input.binds,
+    ...(add.length > 0 ? { CapAdd: add } : {}),
+    ...(drop.length > 0 ? { CapDrop: drop } : {}),
+    ...(opts.length > 0 ? { SecurityOpt: opts } : {}),
+    ...unmaskedPaths,
+  };
+}
+
 function networking(input: CommonSpec, aliases: string[]): Pick<ContainerSpec, 'NetworkingConfig'> {
   if (!input.network.userDefined) return {};
   return { NetworkingConfig: { EndpointsConfig: { [input.network.mode]: { Aliases: aliases } } } };
@@ -97,12 +118,8 @@ export function buildContainerSpec(input: BuildContainerInput): ContainerSpec {
     AttachStderr: true,
     ...(input.platform ? { platform: input.platform } : {}),
     HostConfig: {
-      Binds: input.binds,
       NetworkMode: input.network.mode,
-      Privileged: input.privileged,
-      ...(settings.capAdd.length > 0 ? { CapAdd: settings.capAdd } : {}),
-      ...(settings.capDrop.length > 0 ? { CapDrop: settings.capDrop } : {}),
-      ...(settings.securityOpt.length > 0 ? { SecurityOpt: settings.securityOpt } : {}),
+      ...privileges(input, settings.capAdd, settings.capDrop, settings.securityOpt),
       ...(settings.devices.length > 0 ? { Devices: settings.devices.map(deviceMapping) } : {}),
       ...(Object.keys(settings.tmpfs).length > 0 ? { Tmpfs: settings.tmpfs } : {}),
       ...(input.extraHosts.length > 0 ? { ExtraHosts: input.extraHosts } : {}),
@@ -123,11 +140,10 @@ export function serviceContainerSpec(input: ServiceContainerInput): ContainerSpe
     Env: input.env,
     Labels: input.labels,
     HostConfig: {
-      Binds: input.binds,
       NetworkMode: input.network.mode,
-      Privileged: input.privileged,
+      // Services get no cap_add/cap_drop (GitLab Runner applies those to the build container only).
+      ...privileges(input, [], [], input.securityOpt),
       RestartPolicy: { Name: 'no' },
-      ...(input.securityOpt.length > 0 ? { SecurityOpt: input.securityOpt } : {}),
       ...(input.devices.length > 0 ? { Devices: input.devices.map(deviceMapping) } : {}),
       ...(Object.keys(input.tmpfs).length > 0 ? { Tmpfs: input.tmpfs } : {}),
       ...(settings.extraHosts.length > 0 ? { ExtraHosts: settings.extraHosts } : {}),

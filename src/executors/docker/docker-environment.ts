@@ -5,8 +5,10 @@ import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import { ExecutorError } from '../../errors.js';
 import { directoriesArchive, emptyArchive, joinArchives } from '../../platform/archive.js';
-import type { JobEnvironment, JobIO, ScriptStep, StepOutcome } from '../executor.js';
+import type { JobEnvironment, JobIO, ScriptStep, ShellOptions, StepOutcome } from '../executor.js';
 import { engineMessage, statusCodeOf, type DockerClient } from './client.js';
+import { privilegedRefusalHint } from './host-privileges.js';
+import { runInteractiveShell } from './interactive-shell.js';
 import { runStage } from './stage-runner.js';
 
 /** What a job created, in the order cleanup removes it. */
@@ -18,11 +20,15 @@ export class JobResources {
   readonly followers = new AbortController();
   private cleaned: Promise<void> | null = null;
 
-  constructor(private readonly client: DockerClient) {}
+  /** `release` gives the job's concurrency slot back once everything is removed. */
+  constructor(
+    private readonly client: DockerClient,
+    private readonly release: () => void = () => undefined,
+  ) {}
 
   /** Removes containers (in parallel), then temporary volumes, then the network; idempotent. */
   cleanup(): Promise<void> {
-    this.cleaned ??= this.removeAll();
+    this.cleaned ??= this.removeAll().finally(this.release);
     return this.cleaned;
   }
 
@@ -71,9 +77,7 @@ function insideProject(projectDir: string, path: string): string | null {
 
 /** What to do when the engine refuses to start the build container. */
 export function runFailureHint(message: string): string | undefined {
-  if (/unable to apply caps|privileged|operation not permitted/i.test(message)) {
-    return 'the engine refused the container\'s privileges: drop privileged = true and grant what the job needs with cap_add / security_opt in [runners.docker]';
-  }
+  if (/unable to apply caps|privileged|operation not permitted/i.test(message)) return privilegedRefusalHint();
   if (/no space left on device/i.test(message)) return 'the engine is out of disk space: `docker system prune` or `glci clean` free some';
   return undefined;
 }
@@ -113,6 +117,16 @@ export class DockerEnvironment implements JobEnvironment {
       if (signal.aborted) return { exitCode: -1, timedOut: false, canceled: true };
       const message = engineMessage(error);
       throw new ExecutorError('DOCKER_RUN', `cannot run the ${step.name} stage in the build container on ${this.spec.client.address}: ${message}`, runFailureHint(message), { cause: error });
+    }
+  }
+
+  async openShell(options: ShellOptions): Promise<number> {
+    const { client, buildContainer, owner, killGraceMs } = this.spec;
+    try {
+      return await runInteractiveShell({ ...options, client, containerId: buildContainer, projectDir: this.projectDir, tmpDir: this.tmpDir, owner, killGraceMs });
+    } catch (error) {
+      const message = engineMessage(error);
+      throw new ExecutorError('DOCKER_SHELL', `cannot open a shell in the build container on ${client.address}: ${message}`, runFailureHint(message), { cause: error });
     }
   }
 

@@ -28,6 +28,9 @@ export interface DockerExecutorOptions {
 export type EngineProbe = { ok: true; address: string; version: string } | { ok: false; address: string; reason: string };
 
 const DEFAULT_KILL_GRACE_MS = 5000;
+
+/** Engines that answered a probe in this process: an executor for one of them needs no second round trip. */
+const answered = new Set<string>();
 const PROBE_TIMEOUT_MS = 2000;
 
 function clientFor(docker: DockerSettings | undefined, env: Readonly<Record<string, string | undefined>>): DockerClient {
@@ -55,6 +58,7 @@ export async function probeDockerEngine(docker: DockerSettings | undefined, env:
   });
   try {
     const info = await Promise.race([client.info(), timeout]);
+    answered.add(client.address);
     return { ok: true, address: client.address, version: info.serverVersion };
   } catch (error) {
     return { ok: false, address: client.address, reason: engineMessage(error) };
@@ -71,10 +75,30 @@ function startHint(address: string): string {
   return `check that the engine at ${address} runs and accepts connections (DOCKER_TLS_VERIFY/DOCKER_CERT_PATH for TLS), or run with --executor shell`;
 }
 
+/**
+ * GitLab Runner's concurrency slot (`cc`, runner-behavior.md §1.5): the lowest number no running job of
+ * this runner holds. Cache volumes are per slot, so two jobs running side by side never share one
+ * (two dind jobs would overwrite each other's /certs/client).
+ */
+function slotAllocator(): { acquire(): number; release(slot: number): void } {
+  const taken = new Set<number>();
+  return {
+    acquire() {
+      let slot = 0;
+      while (taken.has(slot)) slot++;
+      taken.add(slot);
+      return slot;
+    },
+    release: (slot) => void taken.delete(slot),
+  };
+}
+
 export function createDockerExecutor(options: DockerExecutorOptions): Executor {
+  const slots = slotAllocator();
   let client: DockerClient | undefined = options.client;
   let connected: Promise<void> | undefined;
   const connect = (c: DockerClient) => {
+    if (answered.has(c.address) && options.client === undefined) return Promise.resolve();
     connected ??= c.info().then(
       () => undefined,
       (error: unknown) => {
@@ -90,8 +114,9 @@ export function createDockerExecutor(options: DockerExecutorOptions): Executor {
       client ??= clientFor(options.docker, options.env);
       await connect(client);
       const log = (kind: RunnerLineKind, message: string) => io.output(Buffer.from(runnerLine(kind, message)));
-      const resources = new JobResources(client);
-      const setup = new JobSetup({ client, job, prepare: prepareOptions, io, log, signal, resources, runner: options.runner, docker: options.docker, env: options.env });
+      const slot = slots.acquire();
+      const resources = new JobResources(client, () => slots.release(slot));
+      const setup = new JobSetup({ client, job, prepare: prepareOptions, io, log, signal, resources, runner: options.runner, docker: options.docker, env: options.env, slot });
       try {
         const ready = await setup.run();
         return new DockerEnvironment({ ...ready, client, killGraceMs: options.killGraceMs ?? DEFAULT_KILL_GRACE_MS, io, resources });

@@ -12,6 +12,8 @@ import type { JobIO, PrepareOptions } from '../executor.js';
 import { engineMessage, type DockerClient, type ImageFacts, type PullProgress } from './client.js';
 import { buildContainerSpec, type NetworkPlan } from './container-spec.js';
 import { runFailureHint, type JobResources } from './docker-environment.js';
+import { dindProblems } from './dind-checks.js';
+import { privilegeFor, privilegedRefusalHint } from './host-privileges.js';
 import { waitForServices } from './health-check.js';
 import { resolveOwner, type Owner } from './image-user.js';
 import { LABELS, type ResourceType } from './labels.js';
@@ -33,6 +35,8 @@ export interface JobSetupInput {
   runner: RunnerSettings;
   docker: DockerSettings;
   env: Readonly<Record<string, string | undefined>>;
+  /** The job's concurrency slot on its runner (GitLab's `cc`): part of cache volume names. */
+  slot: number;
 }
 
 export interface PreparedJob {
@@ -135,14 +139,40 @@ export class JobSetup {
     const network = await this.createNetwork(requests.length > 0);
     const volumes = await this.createVolumes();
     const binds = volumes.map((v) => v.bind);
+    this.warnAboutHostAccess(binds);
     const services = await this.startServices(requests, network, binds, image);
     const container = await this.createBuildContainer(image, imageName, network, binds, services);
     const user = docker.user ?? job.image?.docker?.user ?? image.user;
     const owner = await resolveOwner(this.input.client, container, user);
     const tmpDir = `${this.projectDir}.tmp`;
-    await this.input.client.putArchive(container, '/', directoriesArchive([this.projectDir.slice(1), tmpDir.slice(1)], owner));
     const getSources = (signal: AbortSignal) => this.getSources(container, owner, signal);
     return { buildContainer: container, projectDir: this.projectDir, buildsDir: this.buildsDir, tmpDir, owner, getSources };
+  }
+
+  /**
+   * A service image's own VOLUMEs (dind's /var/lib/docker) become volumes of the job — labelled, so a
+   * crashed run's are found by `glci clean`, and removed with the job — instead of anonymous ones.
+   */
+  private async declaredVolumes(image: ImageFacts, position: number, binds: string[]): Promise<string[]> {
+    const { client, resources } = this.input;
+    const taken = new Set(binds.map((b) => (b.split(':')[1] ?? '').replace(/\/+$/, '')));
+    const extra: string[] = [];
+    for (const path of image.volumes.map((p) => p.replace(/\/+$/, ''))) {
+      if (taken.has(path)) continue;
+      const name = `${this.base}-svc${position}-${md5Hex(path)}`;
+      await client.createVolume(name, this.labels('builds', { [LABELS.destination]: path, [LABELS.reusable]: 'false' }));
+      resources.volumes.push(name);
+      extra.push(`${name}:${path}`);
+    }
+    return extra;
+  }
+
+  /** Socket binding gives the job the host's engine: say so, once, as GitLab's docs do. */
+  private warnAboutHostAccess(binds: string[]): void {
+    const socket = binds.find((bind) => (bind.split(':')[1] ?? '').endsWith('/docker.sock'));
+    if (socket) {
+      this.input.log('warn', `This job has access to the host's Docker engine (${socket.split(':')[0]} is mounted by [runners.docker] volumes): what it starts runs on the host and outlives the job unless it removes it`);
+    }
   }
 
   private checkAborted(): void {
@@ -163,7 +193,7 @@ export class JobSetup {
   private async createVolumes(): Promise<PlannedVolume[]> {
     const { docker, runner, client, resources, prepare } = this.input;
     // Stands in for GitLab's hash of runner token, system id and project id: the runner entry and the checkout.
-    const prefix = `runner-${md5Hex(`${runner.name}-${runner.token}-${this.projectPath}-${prepare.sourceDir}`)}`;
+    const prefix = `runner-${md5Hex(`${runner.name}-${runner.token}-${this.projectPath}-${prepare.sourceDir}-${this.input.slot}`)}`;
     const planned = planVolumes({
       volumes: docker.volumes,
       cacheVolumePrefix: prefix,
@@ -192,6 +222,8 @@ export class JobSetup {
     const { client, docker, log, resources, signal } = this.input;
     const { services, warnings } = planServices(requests);
     for (const warning of warnings) log('warn', warning);
+    const variables = new Map(this.variables.map((v) => [v.key, v.value]));
+    for (const problem of dindProblems({ variables, services, settings: docker, binds })) log('warn', `Docker-in-Docker: ${problem}`);
     // One after another, as GitLab Runner pulls them: their log lines stay readable.
     const images: ImageFacts[] = [];
     for (const s of services) images.push(await this.resolve(serviceImageRequest(s)));
@@ -209,8 +241,9 @@ export class JobSetup {
             binds,
             publicEnv,
             labels: (s) => this.labels('service', { [LABELS.service]: s.service, [LABELS.serviceVersion]: s.version }),
-            privileged: (s) => (docker.servicesPrivileged ?? docker.privileged) && privilegedAllowed(s.image, docker.allowedPrivilegedServices),
+            privileged: (s) => privilegeFor((docker.servicesPrivileged ?? docker.privileged) && privilegedAllowed(s.image, docker.allowedPrivilegedServices), docker),
             imageOf: () => (images[i] as ImageFacts).id,
+            extraBinds: (_, position) => this.declaredVolumes(images[i] as ImageFacts, position, binds),
             track: (id) => resources.containers.push(id),
             imageMatches,
           },
@@ -218,7 +251,10 @@ export class JobSetup {
           i,
         );
       }),
-    );
+    ).catch((error: unknown) => {
+      const message = engineMessage(error);
+      throw new ExecutorError('DOCKER_SERVICE_START', `cannot start a service on ${client.address}: ${message}`, runFailureHint(message), { cause: error });
+    });
     if (this.flag('CI_DEBUG_SERVICES', false)) followServiceLogs(client, started, this.input.io, resources.followers.signal);
     const timeout = docker.waitForServicesTimeout === 0 ? DEFAULT_SERVICE_WAIT_SECONDS : docker.waitForServicesTimeout;
     if (timeout > 0) {
@@ -246,7 +282,7 @@ export class JobSetup {
     if (docker.disableEntrypointOverwrite && job.image?.entrypoint) log('warn', 'Entrypoint override disabled');
     const entrypoint = docker.disableEntrypointOverwrite ? undefined : job.image?.entrypoint;
     const extraHosts = [...docker.extraHosts, ...(network.userDefined ? [] : await legacyLinks(client, services))];
-    const privileged = docker.privileged && privilegedAllowed(imageName, docker.allowedPrivilegedImages);
+    const privileged = privilegeFor(docker.privileged && privilegedAllowed(imageName, docker.allowedPrivilegedImages), docker);
     const user = docker.user ?? job.image?.docker?.user;
     const tmpDir = `${this.projectDir}.tmp`;
     const env = [
@@ -284,6 +320,12 @@ export class JobSetup {
   private async getSources(container: string, owner: Owner, signal: AbortSignal): Promise<void> {
     const { client, log, prepare } = this.input;
     const strategy = this.gitStrategy();
+    if (strategy === 'none' || strategy === 'empty') {
+      // No checkout to carry the folders: create them (owned by the job's user) on their own. With a
+      // checkout they come in its archive, and the scripts make the `.tmp` folder when they need it.
+      const tmpDir = `${this.projectDir}.tmp`;
+      await client.putArchive(container, '/', directoriesArchive([this.projectDir.slice(1), tmpDir.slice(1)], owner));
+    }
     if (strategy === 'none') return log('print', 'Skipping Git repository setup');
     if (strategy === 'empty') return log('print', 'Skipping Git repository setup and creating an empty build directory');
     const depth = Number(this.variable('GIT_DEPTH') ?? DEFAULT_GIT_DEPTH);
@@ -328,5 +370,5 @@ async function legacyLinks(client: DockerClient, services: StartedService[]): Pr
 }
 
 function privilegedHint(): string {
-  return runFailureHint('privileged') as string;
+  return privilegedRefusalHint();
 }

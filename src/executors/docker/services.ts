@@ -4,6 +4,7 @@
 import type { ServiceDefinition } from '../../model/config.js';
 import type { ConfigService, DockerSettings } from '../../model/runner.js';
 import type { DockerClient } from './client.js';
+import type { FallbackHostConfig } from './privileged-fallback.js';
 import { serviceContainerSpec, type NetworkPlan } from './container-spec.js';
 import { serviceContainerName, splitServiceImage } from './names.js';
 import type { ImageRequest } from './pull/resolve-image.js';
@@ -95,9 +96,11 @@ export interface ServiceStart {
   /** The job's public variables as `K=V` (services never see masked or protected settings variables). */
   publicEnv: string[];
   labels: (service: PlannedService) => Record<string, string>;
-  privileged: (service: PlannedService) => boolean;
+  privileged: (service: PlannedService) => boolean | FallbackHostConfig;
   /** Image reference (id) to run, after the pull policy. */
   imageOf: (service: PlannedService) => string;
+  /** Extra binds for one service (volumes its image declares, made per job so they are labelled and removed). */
+  extraBinds: (service: PlannedService, position: number) => Promise<string[]>;
   track: (containerId: string) => void;
   /** Doublestar glob match of an image name (pull/allowlist.ts). */
   imageMatches: (image: string, patterns: string[]) => boolean;
@@ -113,7 +116,7 @@ export async function startService(ctx: ServiceStart, service: PlannedService, p
       image: ctx.imageOf(service),
       env: [...ctx.publicEnv, ...service.variables.map(({ key, value }) => `${key}=${value}`)],
       labels: ctx.labels(service),
-      binds: ctx.binds,
+      binds: [...ctx.binds, ...(await ctx.extraBinds(service, position))],
       network: ctx.network,
       privileged: ctx.privileged(service),
       settings: ctx.settings,

@@ -10,9 +10,10 @@ import type { PlannedJob } from '../../model/plan.js';
 import { extractArchive, packPaths } from '../../platform/archive.js';
 import { initJobRepository } from '../../platform/job-repository.js';
 import { listProjectFiles } from '../../platform/project-files.js';
-import type { Executor, JobEnvironment, JobIO, PrepareOptions, ScriptStep, StepOutcome } from '../executor.js';
+import type { Executor, JobEnvironment, JobIO, PrepareOptions, ScriptStep, ShellOptions, StepOutcome } from '../executor.js';
 import { copyCheckout } from './checkout-copy.js';
 import { findShell } from './find-shell.js';
+import { openInteractiveShell } from './interactive-shell.js';
 import { runInProcessGroup } from './process-group.js';
 
 export interface ShellExecutorOptions {
@@ -84,6 +85,12 @@ class ShellEnvironment implements JobEnvironment {
       signal,
       killGraceMs: this.spec.killGraceMs,
     });
+  }
+
+  async openShell(options: ShellOptions): Promise<number> {
+    const cwd = (await exists(this.projectDir)) ? this.projectDir : this.spec.root;
+    const { tmpDir, env, killGraceMs } = this.spec;
+    return openInteractiveShell({ cwd, projectDir: this.projectDir, tmpDir, env, killGraceMs }, options);
   }
 
   async copyIn(tar: Readable, to: string): Promise<void> {
