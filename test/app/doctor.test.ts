@@ -249,22 +249,16 @@ describe('doctor against a scripted engine', () => {
   });
 });
 
-/** The first local image of `repository`, by the docker CLI (the client has no image list). */
-async function localImage(repository: string): Promise<string | null> {
-  const result = await execa('docker', ['image', 'ls', repository, '--format', '{{.Repository}}:{{.Tag}}'], { reject: false });
-  return String(result.stdout).split('\n').find((line) => line.includes(':') && !line.endsWith(':<none>')) ?? null;
-}
-
 describe('doctor against the real engine', () => {
   let image: string;
+  let dindImage: string;
   const hostMissing = missingCapabilities(readCapabilityBoundingSet(readFileSync('/proc/self/status', 'utf8')), Number(readFileSync('/proc/sys/kernel/cap_last_cap', 'utf8')));
   beforeAll(async () => {
     await ensureDockerEngine();
-    image = await ensureImage('busybox');
-  }, 600_000);
+    [image, dindImage] = await Promise.all([ensureImage('busybox'), ensureImage('docker-dind')]);
+  }, 30 * 60_000);
 
   it('finds the engine with its version, tests privileges as this host allows, and leaves nothing behind', async () => {
-    const dindImage = (await localImage('glci-test/docker-dind')) ?? 'glci-test/docker-dind:absent';
     const report = await runDoctor({ cwd: root, image, dindImage, env: { ...isolatedEnv(), HOME: join(root, 'home-none') } });
     expect(byName(report, 'Docker engine')).toMatchObject({ status: 'ok', summary: expect.stringMatching(/^(Docker|podman) \S+ \(API 1\.\d+, (rootless|rootful)\) at \S+ \(from /) });
     const privileged = byName(report, 'Privileged containers');
@@ -278,8 +272,8 @@ describe('doctor against the real engine', () => {
       expect(privileged.status).toBe('ok');
     }
     const dind = byName(report, 'Docker-in-Docker');
-    if (dindImage.endsWith(':absent')) expect(dind).toMatchObject({ status: 'skip', summary: expect.stringContaining('pass --dind-image') });
-    else expect(dind, JSON.stringify(dind)).toMatchObject({ status: 'ok', summary: expect.stringMatching(/daemon listened after \d+\.\d s/) });
+    // On this machine: Docker-in-Docker works, with the privileged fallback where privileged is refused.
+    expect(dind, JSON.stringify(dind)).toMatchObject({ status: 'ok', summary: expect.stringMatching(/daemon listened after \d+\.\d s/) });
     expect(report.exitCode).toBe(0);
     const left = await execa('docker', ['ps', '-aq', '--filter', `label=org.glci.pid=${process.pid}`, '--filter', 'name=glci-doctor-']);
     expect(String(left.stdout)).toBe('');
