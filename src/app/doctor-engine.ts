@@ -33,8 +33,9 @@ const DEFAULT_TIMEOUT_MS = 5_000;
 const FIRST_YEAR_VERSION = 17;
 
 /**
- * `podman` or `docker`. The engine's info() carries no product name, but podman reports its own version
- * (4.3.1) beside a Docker API version (1.41), which no Docker release since 2017 does.
+ * `podman` or `docker`: from `/version` Components ("Podman Engine") when the engine lists them; else
+ * from the version, since podman reports its own (4.3.1) beside a Docker API version (1.41), which no
+ * Docker release since 2017 does.
  */
 export function engineKind(info: Pick<EngineInfo, 'serverVersion' | 'operatingSystem'> & { components?: string[] }): 'podman' | 'docker' {
   if (info.components?.some((name) => /podman/i.test(name))) return 'podman';

@@ -6,13 +6,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDockerClient } from '../../src/executors/docker/client.js';
-import { resolveEngineAddress } from '../../src/executors/docker/engine-address.js';
-import { LABELS } from '../../src/executors/docker/labels.js';
 import { ensureImage } from '../../fixtures/images/build.js';
+import { engineClient, projectLeftovers, removeProjectVolumes } from '../support/docker-leftovers.js';
 import { createRunProject, describeRun, jobLog, jobResult, runGlci, type RunProject } from './run-support.js';
 
-const client = createDockerClient(resolveEngineAddress({ env: process.env }));
+const client = engineClient();
 let project: RunProject;
 let images: string[] = [];
 const REGISTRY_PASSWORD = 'glci-registry-test';
@@ -24,16 +22,12 @@ beforeAll(async () => {
 }, 30 * 60_000);
 
 afterAll(async () => {
-  const volumes = await client.listVolumes([`${LABELS.projectDir}=${project.dir}`]);
-  await Promise.all(volumes.map((v) => client.removeVolume(v.name)));
+  if (project) await removeProjectVolumes(client, project.dir);
   project?.remove();
 });
 
-/** Containers, networks and non-cache volumes of this project's runs that still exist. */
-async function leftovers(): Promise<string[]> {
-  const filter = [`${LABELS.projectDir}=${project.dir}`];
-  const [containers, networks, volumes] = await Promise.all([client.listContainers(filter), client.listNetworks(filter), client.listVolumes(filter)]);
-  return [...containers, ...networks, ...volumes.filter((v) => v.labels[LABELS.reusable] !== 'true')].map((r) => r.name);
+function leftovers(): Promise<string[]> {
+  return projectLeftovers(client, project.dir);
 }
 
 function config(name: string, docker: string): string {

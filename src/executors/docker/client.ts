@@ -82,7 +82,7 @@ export interface DockerClient {
   /** Where this client talks to, for messages (`unix:///var/run/docker.sock`, `tcp://host:2376`). */
   readonly address: string;
   /** The engine's version and kind; throws when it does not answer. */
-  info(): Promise<{ serverVersion: string; operatingSystem: string; apiVersion: string; rootless: boolean }>;
+  info(): Promise<{ serverVersion: string; operatingSystem: string; apiVersion: string; rootless: boolean; components: string[] }>;
   inspectImage(reference: string): Promise<ImageFacts | null>;
   pullImage(reference: string, auth: RegistryAuth | undefined, onProgress: (p: PullProgress) => void, platform?: string): Promise<void>;
   createNetwork(name: string, labels: Record<string, string>): Promise<string>;
@@ -187,6 +187,8 @@ function engineCalls(docker: Docker): Pick<DockerClient, 'info'> {
         operatingSystem: String(info.OperatingSystem ?? ''),
         apiVersion: version.ApiVersion,
         rootless: security.some((s) => s.includes('rootless')),
+        // `/version` Components name the engine: "Engine" for Docker, "Podman Engine" for podman.
+        components: ((version as { Components?: { Name?: string }[] }).Components ?? []).map((c) => c.Name ?? '').filter((n) => n !== ''),
       };
     },
   };
