@@ -5,8 +5,6 @@ import { ExecutorError } from '../../errors.js';
 import type { RunnerLineKind } from '../../log/runner-lines.js';
 import type { JobVariable, PlannedJob } from '../../model/plan.js';
 import type { DockerSettings, RunnerSettings } from '../../model/runner.js';
-import { directoriesArchive } from '../../platform/archive.js';
-import { checkoutArchive } from '../../platform/checkout-archive.js';
 import { expandRunnerValue, expandRunnerVariables } from '../../variables/index.js';
 import type { JobIO, PrepareOptions } from '../executor.js';
 import { engineMessage, type DockerClient, type ImageFacts, type PullProgress } from './client.js';
@@ -20,7 +18,8 @@ import { LABELS, type ResourceType } from './labels.js';
 import { jobResourceBase, md5Hex, rfc1123 } from './names.js';
 import { imageMatches, privilegedAllowed } from './pull/allowlist.js';
 import { createPullSession, resolveImage, type ImageRequest, type PullContext } from './pull/resolve-image.js';
-import { planServices, serviceImageRequest, serviceRequests, startService, type StartedService } from './services.js';
+import { legacyLinks, planServices, serviceImageRequest, serviceRequests, startService, type StartedService } from './services.js';
+import { deliverSources } from './sources.js';
 import { followServiceLogs } from './service-logs.js';
 import { coveredBy, planVolumes, type PlannedVolume } from './volumes.js';
 
@@ -51,7 +50,6 @@ export interface PreparedJob {
 
 const TRUE = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
 const DEFAULT_SERVICE_WAIT_SECONDS = 30;
-const DEFAULT_GIT_DEPTH = 20;
 
 export class JobSetup {
   private readonly variables: JobVariable[];
@@ -307,6 +305,8 @@ export class JobSetup {
           ...(user ? { user } : {}),
           hostname: docker.hostname ?? this.base,
           extraHosts,
+          // image:docker:platform picks the variant of a multi-platform image (a `platform` query parameter).
+          ...(job.image?.docker?.platform ? { platform: job.image.docker.platform } : {}),
         }),
       );
       resources.containers.push(id);
@@ -317,56 +317,10 @@ export class JobSetup {
   }
 
   /** get_sources as GitLab's fetch + checkout would leave it, delivered as one tar stream (no git needed in the image). */
-  private async getSources(container: string, owner: Owner, signal: AbortSignal): Promise<void> {
+  private getSources(container: string, owner: Owner, signal: AbortSignal): Promise<void> {
     const { client, log, prepare } = this.input;
-    const strategy = this.gitStrategy();
-    if (strategy === 'none' || strategy === 'empty') {
-      // No checkout to carry the folders: create them (owned by the job's user) on their own. With a
-      // checkout they come in its archive, and the scripts make the `.tmp` folder when they need it.
-      const tmpDir = `${this.projectDir}.tmp`;
-      await client.putArchive(container, '/', directoriesArchive([this.projectDir.slice(1), tmpDir.slice(1)], owner));
-    }
-    if (strategy === 'none') return log('print', 'Skipping Git repository setup');
-    if (strategy === 'empty') return log('print', 'Skipping Git repository setup and creating an empty build directory');
-    const depth = Number(this.variable('GIT_DEPTH') ?? DEFAULT_GIT_DEPTH);
-    const gitDepth = Number.isInteger(depth) && depth >= 0 ? depth : DEFAULT_GIT_DEPTH;
-    log('info', gitDepth > 0 ? `Fetching changes with git depth set to ${gitDepth}...` : 'Fetching changes...');
-    const sha = this.variable('CI_COMMIT_SHA');
-    const refName = this.variable('CI_COMMIT_REF_NAME');
-    const remoteUrl = this.variable('CI_REPOSITORY_URL');
-    const archive = await checkoutArchive({
-      sourceDir: prepare.sourceDir,
-      stateDir: prepare.stateDir,
-      prefix: this.projectDir.slice(1),
-      depth: gitDepth,
-      owner,
-      signal,
-      ...(sha && !/^0+$/.test(sha) ? { commit: sha } : {}),
-      ...(refName ? { ref: { name: refName, kind: this.variable('CI_COMMIT_TAG') ? 'tag' : 'branch' } } : {}),
-      ...(remoteUrl ? { remoteUrl } : {}),
-    });
-    await client.putArchive(container, '/', archive.stream);
-    if (archive.sha) {
-      log('print', `Initialized empty Git repository in ${this.projectDir}/.git/`);
-      log('print', 'Created fresh repository.');
-      log('print', `Checking out ${archive.sha.slice(0, 8)} as detached HEAD (ref is ${refName ?? 'HEAD'})...`);
-    } else {
-      log('print', 'Skipping Git checkout');
-    }
-    log('print', 'Skipping Git submodules setup');
+    return deliverSources({ client, container, owner, signal, log, prepare, projectDir: this.projectDir, strategy: this.gitStrategy(), variable: (key) => this.variable(key) });
   }
-}
-
-/** Legacy network mode: `alias:ip` host entries for every service (Docker `--link` emulation). */
-async function legacyLinks(client: DockerClient, services: StartedService[]): Promise<string[]> {
-  const hosts: string[] = [];
-  for (const service of services) {
-    const facts = await client.inspectContainer(service.containerId);
-    const ip = Object.values(facts?.addresses ?? {}).find((a) => a !== '');
-    if (!ip) continue;
-    for (const alias of [...service.aliases, service.containerId.slice(0, 12)]) hosts.push(`${alias}:${ip}`);
-  }
-  return hosts;
 }
 
 function privilegedHint(): string {

@@ -132,3 +132,15 @@ export async function startService(ctx: ServiceStart, service: PlannedService, p
   await ctx.client.startContainer(id);
   return { ...service, containerId: id, containerName };
 }
+
+/** Legacy network mode: `alias:ip` host entries for every service (Docker `--link` emulation). */
+export async function legacyLinks(client: DockerClient, services: StartedService[]): Promise<string[]> {
+  const hosts: string[] = [];
+  for (const service of services) {
+    const facts = await client.inspectContainer(service.containerId);
+    const ip = Object.values(facts?.addresses ?? {}).find((a) => a !== '');
+    if (!ip) continue;
+    for (const alias of [...service.aliases, service.containerId.slice(0, 12)]) hosts.push(`${alias}:${ip}`);
+  }
+  return hosts;
+}
