@@ -1,9 +1,7 @@
-// A 1,000-job configuration must resolve fast. Most of the time is the `yaml` package's parser;
-// resolution itself (conversion, locations, include merge, extends, !reference) must stay a small
-// linear overhead on top of it. Minimums over a few runs keep the check stable on a busy machine.
-import { parseAllDocuments } from 'yaml';
+// Resolution at scale: a 1,000-job configuration with an include, extends chains and !reference
+// resolves completely and correctly. How fast is the benchmark's question (bench/run.js lists a
+// 1,000-job pipeline and prints the figures), not a timed test's.
 import { describe, expect, it } from 'vitest';
-import { PARSE_OPTIONS } from '../../../src/config/yaml/documents.js';
 import { resolve } from './memory-reader.js';
 
 function bigConfig(jobs: number): Record<string, string> {
@@ -15,26 +13,13 @@ function bigConfig(jobs: number): Record<string, string> {
   return { '.gitlab-ci.yml': main, 'common.yml': common };
 }
 
-async function fastest(runs: number, work: () => unknown): Promise<number> {
-  let best = Infinity;
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    await work();
-    best = Math.min(best, performance.now() - start);
-  }
-  return best;
-}
-
-describe('performance', () => {
-  it('resolves 1,000 jobs with includes, extends and !reference with a small overhead over parsing', async () => {
-    const files = bigConfig(1000);
-    const first = await resolve(files);
+describe('resolution at scale', () => {
+  it('resolves 1,000 jobs with includes, extends and !reference', async () => {
+    const first = await resolve(bigConfig(1000));
     expect(Object.keys(first.root)).toHaveLength(1000 + 4);
-    expect((first.root['job-999'] as Record<string, unknown>).variables).toEqual({ A: 'a', B: 'b', N: '999', F: 1 });
-    const text = files['.gitlab-ci.yml'] ?? '';
-    const parse = await fastest(3, () => parseAllDocuments(text, PARSE_OPTIONS));
-    const full = await fastest(3, () => resolve(files));
-    expect(full - parse).toBeLessThan(150);
-    expect(full).toBeLessThan(1000);
+    const last = first.root['job-999'] as Record<string, unknown>;
+    expect(last.variables).toEqual({ A: 'a', B: 'b', N: '999', F: 1 });
+    expect(last.script).toEqual([['echo setup'], 'make test-999']);
+    expect(last.tags).toEqual(['docker']);
   });
 });
