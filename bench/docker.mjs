@@ -17,6 +17,7 @@ import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { attempt, reportFailures } from './failures.mjs';
 import { makeProject } from './generate.mjs';
 import { measure, summarize } from './measure.mjs';
 import { ensurePeer, peerEnv } from './peer.mjs';
@@ -460,15 +461,6 @@ function phaseTable(r, reference) {
 
 // ---------------------------------------------------------------- main
 
-function attempt(label, failures, fn) {
-  try {
-    return fn();
-  } catch (err) {
-    failures.push(`${label}: ${err instanceof Error ? err.message : String(err)}`);
-    return null;
-  }
-}
-
 async function main() {
   const engineVersion = preflight();
   const peer = withPeer ? await ensurePeer() : null;
@@ -554,8 +546,7 @@ async function main() {
       `baseline/bare: ${left.baseline} containers; gitlab-ci-local: ${left.peer.volumes} volumes, ${left.peer.networks} networks)\n`,
   );
   if (leftCount > 0) failures.push('containers, volumes or networks were left behind (see the line above; `glci clean` removes glci\'s)');
-  for (const f of failures) process.stderr.write(`\nFAILED ${f}\n`);
-  if (failures.length > 0) process.exitCode = 1;
+  reportFailures(failures);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await main();

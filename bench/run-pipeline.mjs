@@ -11,6 +11,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { attempt, reportFailures } from './failures.mjs';
 import { makeProject } from './generate.mjs';
 import { measure, summarize } from './measure.mjs';
 import { ensurePeer, peerEnv } from './peer.mjs';
@@ -96,16 +97,6 @@ function commands(peer, marksFile) {
   return list;
 }
 
-/** Runs `fn`, turning a failure into an entry of `failures` so one broken tool does not hide the other's figures. */
-function attempt(label, failures, fn) {
-  try {
-    return fn();
-  } catch (err) {
-    failures.push(`${label}: ${err instanceof Error ? err.message : String(err)}`);
-    return null;
-  }
-}
-
 function pipelineBench(cmds, failures) {
   const results = new Map();
   for (const { tool, run } of cmds) {
@@ -183,8 +174,7 @@ async function main() {
   } finally {
     rmSync(marksDir, { recursive: true, force: true });
   }
-  for (const f of failures) process.stderr.write(`\nFAILED ${f}\n`);
-  if (failures.length > 0) process.exitCode = 1;
+  reportFailures(failures);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await main();

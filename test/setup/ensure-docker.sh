@@ -20,35 +20,13 @@ wait_seconds=${GLCI_DOCKER_WAIT:-60}
 # and debootstrap (builds the Debian image without pulling from a registry).
 packages=(docker.io busybox-static debootstrap)
 
-say() { printf 'ensure-docker: %s\n' "$*" >&2; }
-die() { say "ERROR: $*"; exit 1; }
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source-path=SCRIPTDIR source=lib/apt-packages.sh
+source "$here/lib/apt-packages.sh" ensure-docker
+# shellcheck source-path=SCRIPTDIR source=lib/wait-for.sh
+source "$here/lib/wait-for.sh"
 
 engine_answers() { command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; }
-
-missing_packages() {
-  local pkg
-  for pkg in "${packages[@]}"; do
-    dpkg-query -W -f='${Status}\n' "$pkg" 2>/dev/null | grep -q '^install ok installed$' \
-      || printf '%s\n' "$pkg"
-  done
-}
-
-install_packages() {
-  local -a missing
-  mapfile -t missing < <(missing_packages)
-  [[ ${#missing[@]} -eq 0 ]] && return 0
-  command -v apt-get >/dev/null 2>&1 || die "apt-get not found; install ${missing[*]} by hand"
-  [[ $(id -u) -eq 0 ]] || die "not root; install ${missing[*]} by hand (or run this script as root)"
-  say "installing ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  # Try the existing package lists first; refresh them only when that fails (fresh images
-  # ship without lists, and `apt-get update` is the slow part).
-  if ! apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null >&2; then
-    apt-get update -q </dev/null >&2 || die "apt-get update failed"
-    apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null >&2 \
-      || die "apt-get install ${missing[*]} failed"
-  fi
-}
 
 dockerd_running() {
   local pid
@@ -76,26 +54,17 @@ start_dockerd() {
 }
 
 wait_for_engine() {
-  local waited=0
-  until engine_answers; do
-    if (( waited >= wait_seconds )); then
-      say "the Docker engine did not answer within ${wait_seconds}s; last lines of $log_file:"
-      tail -n 30 "$log_file" >&2 2>/dev/null || true
-      die "Docker engine unavailable (see $log_file)"
-    fi
-    sleep 1
-    waited=$((waited + 1))
-  done
+  wait_for "$wait_seconds" "$log_file" "the Docker engine did not answer" "Docker engine unavailable" engine_answers
 }
 
 main() {
   # Fast path: an engine answers and the image-building tools are there.
-  if engine_answers && [[ -z $(missing_packages) ]]; then
+  if engine_answers && [[ -z $(missing_packages "${packages[@]}") ]]; then
     return 0
   fi
   exec 9>"$lock_file"
   flock -w 900 9 || die "timed out waiting for $lock_file"
-  install_packages
+  install_packages "${packages[@]}"
   if ! engine_answers; then
     start_dockerd
     wait_for_engine

@@ -35,42 +35,33 @@ packages=(podman netavark aardvark-dns iptables)
 # Where settings go when they must be added; podman reads only $CONTAINERS_CONF when that is set.
 conf_file=${CONTAINERS_CONF:-/etc/containers/containers.conf}
 
-say() { printf 'ensure-podman: %s\n' "$*" >&2; }
-die() { say "ERROR: $*"; exit 1; }
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source-path=SCRIPTDIR source=lib/apt-packages.sh
+source "$here/lib/apt-packages.sh" ensure-podman
+# shellcheck source-path=SCRIPTDIR source=lib/wait-for.sh
+source "$here/lib/wait-for.sh"
 unavailable() { say "UNAVAILABLE: $*"; exit 3; }
+# No apt-get, or not root, while packages are missing: podman cannot run here (exit 3).
+cannot_install() { unavailable "$@"; }
 
 remote() { podman --remote --url "$url" "$@"; }
 # `podman --remote info` pings the service first, so this is the readiness check (no curl needed).
 service_backend() { remote info --format '{{.Host.NetworkBackend}}' 2>/dev/null; }
 engine_ready() { command -v podman >/dev/null 2>&1 && [[ $(service_backend) == netavark ]] && ! ulimits_missing; }
 
-missing_packages() {
-  local pkg
+missing_podman_packages() {
   if ! command -v dpkg-query >/dev/null 2>&1; then
     # Not Debian: trust a podman that is already there (its backend is checked below).
     command -v podman >/dev/null 2>&1 || printf '%s\n' podman
     return 0
   fi
-  for pkg in "${packages[@]}"; do
-    dpkg-query -W -f='${Status}\n' "$pkg" 2>/dev/null | grep -q '^install ok installed$' \
-      || printf '%s\n' "$pkg"
-  done
+  missing_packages "${packages[@]}"
 }
 
-install_packages() {
+install_podman_packages() {
   local -a missing
-  mapfile -t missing < <(missing_packages)
-  [[ ${#missing[@]} -eq 0 ]] && return 0
-  command -v apt-get >/dev/null 2>&1 || unavailable "apt-get not found; install ${missing[*]} by hand"
-  [[ $(id -u) -eq 0 ]] || unavailable "not root; install ${missing[*]} by hand (or run this script as root)"
-  say "installing ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  # Existing package lists first; `apt-get update` only when that fails (it is the slow part).
-  if ! apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null >&2; then
-    apt-get update -q </dev/null >&2 || die "apt-get update failed"
-    apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null >&2 \
-      || die "apt-get install ${missing[*]} failed"
-  fi
+  mapfile -t missing < <(missing_podman_packages)
+  install_packages "${missing[@]}"
 }
 
 # The backend the podman CLI (and so a service started now) would use; fails when podman cannot
@@ -204,29 +195,22 @@ start_service() {
   disown || true
 }
 
+service_answers() { remote info >/dev/null 2>&1; }
+
 wait_for_service() {
-  local waited=0
-  until remote info >/dev/null 2>&1; do
-    if (( waited >= wait_seconds )); then
-      say "podman did not answer on $socket within ${wait_seconds}s; last lines of $log_file:"
-      tail -n 30 "$log_file" >&2 2>/dev/null || true
-      die "podman service unavailable (see $log_file)"
-    fi
-    sleep 1
-    waited=$((waited + 1))
-  done
+  wait_for "$wait_seconds" "$log_file" "podman did not answer on $socket" "podman service unavailable" service_answers
   [[ $(service_backend) == netavark ]] || die "the podman service on $socket does not use netavark"
 }
 
 ensure_engine() {
-  if engine_ready && [[ -z $(missing_packages) ]]; then
+  if engine_ready && [[ -z $(missing_podman_packages) ]]; then
     printf '%s\n' "$url"
     return 0
   fi
   mkdir -p "$run_dir"
   exec 9>"$lock_file"
   flock -w 900 9 || die "timed out waiting for $lock_file"
-  install_packages
+  install_podman_packages
   if ! engine_ready; then
     ensure_netavark
     if [[ $(service_backend) != netavark ]]; then

@@ -8,8 +8,9 @@ set -euo pipefail
 tmp_dir=${TMPDIR:-/tmp}
 lock_file=$tmp_dir/glci-ensure-tmux.lock
 
-say() { printf 'ensure-tmux: %s\n' "$*" >&2; }
-die() { say "ERROR: $*"; exit 1; }
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source-path=SCRIPTDIR source=lib/apt-packages.sh
+source "$here/lib/apt-packages.sh" ensure-tmux
 
 has_tmux() { command -v tmux >/dev/null 2>&1 && tmux -V >/dev/null 2>&1; }
 
@@ -18,15 +19,7 @@ main() {
   exec 9>"$lock_file"
   flock -w 600 9 || die "timed out waiting for $lock_file"
   has_tmux && return 0
-  command -v apt-get >/dev/null 2>&1 || die "apt-get not found; install tmux by hand"
-  [[ $(id -u) -eq 0 ]] || die "not root; install tmux by hand (or run this script as root)"
-  say "installing tmux"
-  export DEBIAN_FRONTEND=noninteractive
-  # The existing package lists first; `apt-get update` only when that fails (it is the slow part).
-  if ! apt-get install -y -q --no-install-recommends tmux </dev/null >&2; then
-    apt-get update -q </dev/null >&2 || die "apt-get update failed"
-    apt-get install -y -q --no-install-recommends tmux </dev/null >&2 || die "apt-get install tmux failed"
-  fi
+  install_packages tmux
   has_tmux || die "tmux still missing after installing it"
 }
 

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
-import { execa } from 'execa';
 import { createDockerClient } from '../../src/executors/docker/client.js';
 import { parseEngineUrl } from '../../src/executors/docker/engine-address.js';
+import { runSetupOnce, runSetupScript, setupError, type SetupResult } from './setup-script.js';
 
 /** The idempotent, lock-protected setup script this module runs (see its header). */
 export const ensurePodmanScript = fileURLToPath(new URL('./ensure-podman.sh', import.meta.url));
@@ -13,8 +13,6 @@ const UNAVAILABLE_EXIT_CODE = 3;
 
 export type PodmanEngine = { available: true; url: string } | { available: false; reason: string };
 
-let ready: Promise<PodmanEngine> | undefined;
-
 /**
  * Make sure podman's Docker-compatible API answers on glci's own socket, installing, configuring
  * (netavark) and starting it when needed; resolves to its `unix://` URL, or to the reason podman
@@ -22,21 +20,16 @@ let ready: Promise<PodmanEngine> | undefined;
  * run, and a failed run is forgotten so a later call can try again.
  */
 export function ensurePodmanEngine(): Promise<PodmanEngine> {
-  ready ??= startEngine().catch((error: unknown) => {
-    ready = undefined;
-    throw error;
-  });
-  return ready;
+  return runSetupOnce(ensurePodmanScript, setupTimeoutMs, engineOf);
 }
 
-async function startEngine(): Promise<PodmanEngine> {
-  const result = await runScript([]);
+function engineOf(result: SetupResult): PodmanEngine {
   if (result.exitCode === UNAVAILABLE_EXIT_CODE) {
     const reason = /UNAVAILABLE: (.*)/.exec(result.stderr)?.[1] ?? result.stderr.trim();
     return { available: false, reason };
   }
   const url = result.stdout.trim().split('\n').pop() ?? '';
-  if (result.failed || !url.startsWith('unix://')) throw setupError('podman engine setup', result);
+  if (result.failed || !url.startsWith('unix://')) throw podmanError('podman engine setup', result);
   return { available: true, url };
 }
 
@@ -47,8 +40,8 @@ async function startEngine(): Promise<PodmanEngine> {
  * different name (it prefixes `localhost/`) fails here rather than inside a test.
  */
 export async function ensurePodmanImages(url: string, references: string[]): Promise<void> {
-  const result = await runScript(['load', ...references]);
-  if (result.failed) throw setupError(`loading ${references.join(', ')} into podman`, result);
+  const result = await runSetupScript(ensurePodmanScript, ['load', ...references], setupTimeoutMs);
+  if (result.failed) throw podmanError(`loading ${references.join(', ')} into podman`, result);
   const client = createDockerClient(parseEngineUrl(url, 'podman test engine', false, undefined));
   for (const reference of references) {
     if ((await client.inspectImage(reference)) === null) {
@@ -57,11 +50,6 @@ export async function ensurePodmanImages(url: string, references: string[]): Pro
   }
 }
 
-function runScript(args: string[]) {
-  return execa('bash', [ensurePodmanScript, ...args], { stdin: 'ignore', reject: false, timeout: setupTimeoutMs });
-}
-
-function setupError(what: string, result: Awaited<ReturnType<typeof runScript>>): Error {
-  const reason = result.timedOut ? `timed out after ${setupTimeoutMs} ms` : `exit code ${String(result.exitCode)}`;
-  return new Error(`${what} (${ensurePodmanScript}) failed: ${reason}\n${result.stderr}\n${result.stdout}`);
+function podmanError(what: string, result: SetupResult): Error {
+  return setupError(what, ensurePodmanScript, setupTimeoutMs, result, `${result.stderr}\n${result.stdout}`);
 }

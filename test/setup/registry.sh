@@ -21,36 +21,17 @@ packages=(docker-registry apache2-utils)
 user=glci
 image_path=private/busybox:1
 
-say() { printf 'registry: %s\n' "$*" >&2; }
-die() { say "ERROR: $*"; exit 1; }
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source-path=SCRIPTDIR source=lib/apt-packages.sh
+source "$here/lib/apt-packages.sh" registry
 
-missing_packages() {
-  local pkg
-  for pkg in "${packages[@]}"; do
-    dpkg-query -W -f='${Status}\n' "$pkg" 2>/dev/null | grep -q '^install ok installed$' \
-      || printf '%s\n' "$pkg"
-  done
-}
-
-install_packages() {
-  local -a missing
-  mapfile -t missing < <(missing_packages)
-  [[ ${#missing[@]} -eq 0 ]] && return 0
+install_registry_packages() {
+  [[ -z $(missing_packages "${packages[@]}") ]] && return 0
   exec 8>"$lock_file"
   flock -w 900 8 || die "timed out waiting for $lock_file"
-  # Another caller may have installed them while this one waited for the lock.
-  mapfile -t missing < <(missing_packages)
-  [[ ${#missing[@]} -eq 0 ]] && return 0
-  command -v apt-get >/dev/null 2>&1 || die "apt-get not found; install ${missing[*]} by hand"
-  [[ $(id -u) -eq 0 ]] || die "not root; install ${missing[*]} by hand (or run this script as root)"
-  say "installing ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  # The existing package lists first; `apt-get update` only when they do not know the packages.
-  if ! apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null >&2; then
-    apt-get update -q </dev/null >&2 || die "apt-get update failed"
-    apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null >&2 \
-      || die "apt-get install ${missing[*]} failed"
-  fi
+  # Another caller may have installed them while this one waited for the lock: install_packages
+  # looks again.
+  install_packages "${packages[@]}"
 }
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -154,9 +135,9 @@ start() {
     cat "$dir/state"
     return 0
   fi
-  install_packages
+  install_registry_packages
   # Without our lock descriptors: a dockerd it starts must not hold them for its lifetime.
-  bash "$(dirname "${BASH_SOURCE[0]}")/ensure-docker.sh" 8>&- 9>&-
+  bash "$here/ensure-docker.sh" 8>&- 9>&-
   password=$(head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n')
   htpasswd -Bbn "$user" "$password" >"$dir/htpasswd" 2>/dev/null || die "htpasswd failed"
   mkdir -p "$dir/data"
