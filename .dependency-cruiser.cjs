@@ -38,6 +38,7 @@ module.exports = {
     layer('reporters', ['model', 'errors.ts']),
     layer('runner-config', ['model', 'errors.ts']),
     layer('platform', ['model', 'errors.ts', 'config/source-reader.ts']),
+    layer('watch', ['platform']),
     layer('cli', ['app', 'errors.ts', 'model']),
     layer('commands', ['cli', 'app', 'model', 'errors.ts']),
     {

@@ -4,7 +4,7 @@ import { basename, resolve } from 'node:path';
 import type { PipelineContext, PipelineSource } from '../model/plan.js';
 import { UsageError } from '../errors.js';
 import { listProjectFiles, projectPathFromRemote, readGitFacts } from '../platform/git.js';
-import { loadUserVariables } from './user-variables.js';
+import { loadUserVariables, type UserVariables } from './user-variables.js';
 
 export interface ContextOptions {
   /** Project directory; default: the current directory. */
@@ -14,8 +14,10 @@ export interface ContextOptions {
   pipelineSource?: string;
   mrSourceBranch?: string;
   mrTargetBranch?: string;
-  /** Comma-separated changed files for rules:changes; absent = no diff available (changes always true). */
-  changedFiles?: string;
+  /** Changed files for rules:changes, comma-separated or as a list; absent = no diff available (changes always true). */
+  changedFiles?: string | readonly string[];
+  /** Variables of .glci.yml and its preset, lowest first (app/project-settings.ts). */
+  projectVariables?: readonly UserVariables[];
   /** Jobs to play although they are manual. */
   manual?: readonly string[];
   /** Placeholder server for CI_SERVER_* (no request is ever made to it). */
@@ -40,7 +42,7 @@ export async function buildPipelineContext(options: ContextOptions): Promise<Pip
   const [{ facts }, files] = await Promise.all([readGitFacts(startDir), listProjectFiles(startDir)]);
   const projectDir = startDir;
   const source = parseSource(options.pipelineSource);
-  const userVariables = await loadUserVariables(projectDir, options.variables ?? []);
+  const userVariables = await loadUserVariables(projectDir, options.variables ?? [], undefined, options.projectVariables);
   const isMr = source === 'merge_request_event';
   if (isMr && (!options.mrSourceBranch || !options.mrTargetBranch)) {
     throw new UsageError('a merge request pipeline needs --mr-source-branch and --mr-target-branch');
@@ -55,7 +57,7 @@ export async function buildPipelineContext(options: ContextOptions): Promise<Pip
     refKind: !isMr && facts.tag && !facts.branch ? 'tag' : 'branch',
     ref,
     ...(isMr ? { mergeRequest: { iid: 1, sourceBranch: options.mrSourceBranch!, targetBranch: options.mrTargetBranch! } } : {}),
-    changedFiles: options.changedFiles === undefined ? null : options.changedFiles.split(',').map((f) => f.trim()).filter(Boolean),
+    changedFiles: typeof options.changedFiles === 'string' ? options.changedFiles.split(',').map((f) => f.trim()).filter(Boolean) : options.changedFiles ? [...options.changedFiles] : null,
     files,
     userVariables,
     pipelineId,

@@ -12,8 +12,8 @@ import { createShellExecutor } from '../executors/shell/shell-executor.js';
 import type { DockerSettings, RunnerConfig } from '../model/runner.js';
 import { type JobRoute, exitCodeFor, hasSystemFailure, runPipeline } from '../engine/index.js';
 import { planPipeline } from '../planner/index.js';
-import { createJsonReporter, createPlainReporter, fanOut, type OutputStream } from '../reporters/index.js';
-import { onInterrupt } from '../platform/signals.js';
+import { fanOut, type OutputStream } from '../reporters/index.js';
+import { listenForInterrupts } from '../platform/signals.js';
 import { assignExecutors, createExecutorRegistry, defaultConcurrency, parseRequestedExecutor } from './executors.js';
 import { createJobServices, type RunnerScripts } from './job-services.js';
 import { loadProjectConfig } from './load-config.js';
@@ -23,9 +23,12 @@ import { describeAssignments, runnerLabels, withRunnerVariables } from './runner
 import { maskingErrors } from './mask-errors.js';
 import { buildPipelineContext, type ContextOptions } from './pipeline-context.js';
 import { registerRun } from './run-registry.js';
+import { openRunOutput } from './run-output.js';
+import { openRunEventsFile } from './run-events-file.js';
 import { createDebugShells, requireTerminal, type DebugShells, type Terminal } from './debug-shell.js';
 import { unsetVariableNotes } from './unset-variable-notes.js';
 import { selectJobs } from './select-jobs.js';
+import type { RunCycle } from './run-cycle.js';
 
 export interface RunOptions extends ContextOptions {
   file: string;
@@ -51,11 +54,15 @@ export interface RunOptions extends ContextOptions {
   stateDir?: string;
   /** `--shell-on-failure`: the terminal on which a failed job's shell opens, in its environment, before cleanup. */
   shellOnFailure?: Terminal;
+  /** The terminal for the live view (ink); absent with --no-tui. Used only when it is a TTY, not in CI, not with --json. */
+  liveView?: Terminal;
   format: 'plain' | 'json';
   stdout: OutputStream;
   /** Diagnostics and notices for humans. */
   stderr: OutputStream;
   env: Readonly<Record<string, string | undefined>>;
+  /** Set by `glci run --watch` (app/watch-pipeline.ts) for each run of its loop. */
+  cycle?: RunCycle;
 }
 
 export interface RunOutcome {
@@ -83,7 +90,8 @@ async function prepareStateDir(stateDir: string): Promise<void> {
 
 export async function runPipelineCommand(options: RunOptions): Promise<RunOutcome> {
   if (options.shellOnFailure) requireTerminal(options.shellOnFailure);
-  const ctx = await buildPipelineContext(options);
+  const built = await buildPipelineContext(options);
+  const ctx = options.cycle ? options.cycle.context(built) : built;
   return maskingErrors(ctx, () => runInContext(ctx, options));
 }
 
@@ -94,15 +102,19 @@ async function runInContext(ctx: PipelineContext, options: RunOptions): Promise<
     options.stderr.write(`No pipeline: ${planned.notCreatedReason}\n`);
     return { exitCode: 0, result: null, warnings: config.warnings };
   }
-  const selected = selectJobs(planned, { names: options.jobs, withNeeds: options.withNeeds });
+  const selected = options.cycle ? options.cycle.select(planned) : selectJobs(planned, { names: options.jobs, withNeeds: options.withNeeds });
+  if (!selected) return { exitCode: 0, result: null, warnings: config.warnings };
   const setup = await setUpRunners(selected.plan, await runnerConfigFor(options), options);
   for (const note of unsetVariableNotes(selected.plan.jobs)) options.stderr.write(`${note}\n`);
   const stateDir = options.stateDir ?? join(ctx.projectDir, '.glci');
   await prepareStateDir(stateDir);
   // A marker naming this process, so `glci clean` never removes what a live run is using.
   const release = await registerRun(stateDir, ctx.pipelineId, ctx.projectDir);
+  // Every run's events stay under the state directory for `glci report`, whatever the chosen reporter.
+  const record = await openRunEventsFile(stateDir, ctx.pipelineId, options.stderr);
   const shells = options.shellOnFailure ? createDebugShells({ terminal: options.shellOnFailure, stderr: options.stderr, output: options.stdout }) : undefined;
-  const result = await runWithInterrupts(options, shells, (signals) =>
+  const output = await openRunOutput({ ...options, stdout: shells ? shells.output : options.stdout, terminalTaken: shells !== undefined || options.cycle !== undefined });
+  const result = await runWithInterrupts({ ...options, stderr: output.notices }, shells, output.bindInterrupt, (signals) =>
     runPipeline(setup.plan, {
       executor: setup.executor,
       route: setup.route,
@@ -121,20 +133,14 @@ async function runInContext(ctx: PipelineContext, options: RunOptions): Promise<
       sourceDir: ctx.projectDir,
       pipelineId: ctx.pipelineId,
       ...signals,
-      observer: fanOut([reporterFor(shells ? { ...options, stdout: shells.output } : options)]),
+      observer: fanOut([output.reporter, record.reporter]),
       ...(shells ? { onJobFailure: shells.onJobFailure } : {}),
       playJobs: [...selected.played, ...ctx.playedManualJobs],
       userVariableKeys: Object.keys(ctx.userVariables),
     }),
-  ).finally(release);
+  ).finally(() => Promise.all([output.close(), release(), record.close()]));
   const exitCode = result.interrupted ? 130 : hasSystemFailure(result.value) ? EXIT_SYSTEM_FAILURE : exitCodeFor(result.value);
   return { exitCode, result: result.value, warnings: config.warnings };
-}
-
-function reporterFor(options: RunOptions) {
-  return options.format === 'json'
-    ? createJsonReporter({ stream: options.stdout })
-    : createPlainReporter({ stream: options.stdout, env: options.env });
 }
 
 interface Signals {
@@ -146,11 +152,16 @@ interface Signals {
 async function runWithInterrupts<T>(
   options: RunOptions,
   shells: DebugShells | undefined,
+  /** Receives the interrupt that q / Ctrl-C in the live view trigger (counted with SIGINT). */
+  bindInterrupt: (interrupt: () => void) => void,
   body: (signals: Signals) => Promise<T>,
 ): Promise<{ value: T; interrupted: boolean }> {
+  // In a watch cycle the loop owns Ctrl-C (and also cancels runs when files change).
+  const { cycle } = options;
+  if (cycle) return { value: await body({ signal: cycle.signal, forceSignal: cycle.forceSignal }), interrupted: cycle.signal.aborted };
   const graceful = new AbortController();
   const force = new AbortController();
-  const stopListening = onInterrupt({
+  const listener = listenForInterrupts({
     graceful: () => {
       options.stderr.write('\nStopping jobs gracefully (after_script runs); press Ctrl-C again to force\n');
       graceful.abort();
@@ -158,11 +169,12 @@ async function runWithInterrupts<T>(
     force: () => force.abort(),
     ignoreSigint: () => shells?.isOpen() ?? false,
   });
+  bindInterrupt(listener.interrupt);
   try {
     const value = await body({ signal: graceful.signal, forceSignal: force.signal });
     return { value, interrupted: graceful.signal.aborted };
   } finally {
-    stopListening();
+    listener.stop();
   }
 }
 

@@ -1,5 +1,7 @@
 // Variables the user supplies for a run: GitLab's "project variables" slot (above YAML variables).
-// Sources, later wins: ~/.glci/variables.yml, <project>/.glci-variables.yml, then --variable KEY=VALUE.
+// Sources, later wins: ~/.glci/variables.yml, the layers of .glci.yml (app/project-settings.ts: its
+// variables-files, variables, the preset's), <project>/.glci-variables.yml, then --variable KEY=VALUE:
+// committed values below the user's own file, the command line above all.
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -35,11 +37,16 @@ async function readOptional(path: string): Promise<string | null> {
 
 export const PROJECT_VARIABLES_FILE = '.glci-variables.yml';
 
-export async function loadUserVariables(projectDir: string, flags: readonly string[], home = homedir()): Promise<UserVariables> {
+export async function loadUserVariables(
+  projectDir: string,
+  flags: readonly string[],
+  home = homedir(),
+  projectLayers: readonly UserVariables[] = [],
+): Promise<UserVariables> {
   const files = [join(home, '.glci', 'variables.yml'), join(projectDir, PROJECT_VARIABLES_FILE)];
   const layers = await Promise.all(files.map(async (f) => {
     const text = await readOptional(f);
     return text === null ? {} : parseVariablesFile(text, f);
   }));
-  return Object.assign({}, ...layers, parseVariableFlags(flags)) as UserVariables;
+  return Object.assign({}, layers[0], ...projectLayers, layers[1], parseVariableFlags(flags)) as UserVariables;
 }

@@ -2,6 +2,8 @@
 //   <stateDir>/builds/<pipelineId>/<job dir>/<project name>       the job's checkout copy (CI_PROJECT_DIR)
 //   <stateDir>/builds/<pipelineId>/<job dir>/<project name>.tmp   file variables, GITLAB_ENV
 //   <stateDir>/pipelines/<pipelineId>/artifacts/<job dir>/        stored artifacts and reports
+//   <stateDir>/pipelines/<pipelineId>/events.ndjson               the run's events (json reporter records, masked)
+//   <stateDir>/pipelines/<pipelineId>/report.html                 `glci report`'s page, by default
 //   <stateDir>/cache/<sanitised cache key>/cache.tar              local cache archives
 //   <stateDir>/git/shallow/<sha>-depth-<N>                        shallow repositories for container checkouts
 //   <stateDir>/runs/<pipelineId>.json                             the pid of a live run (glci clean spares it)
@@ -31,4 +33,9 @@ export function jobArtifactsDir(stateDir: string, pipelineId: number, jobName: s
 /** Folder of one cache key; the key is sanitised first, so it cannot leave `<stateDir>/cache`. */
 export function cacheKeyDir(stateDir: string, sanitizedKey: string): string {
   return join(stateDir, 'cache', sanitizedKey);
+}
+
+/** The NDJSON event record of one run (the `--json` reporter's records, masked), read by `glci report`. */
+export function pipelineEventsFile(stateDir: string, pipelineId: number | string): string {
+  return join(stateDir, 'pipelines', String(pipelineId), 'events.ndjson');
 }

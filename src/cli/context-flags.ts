@@ -1,5 +1,6 @@
 // Flags that shape the simulated pipeline (which event, which variables); shared by list, lint and run.
 import { Flags } from '@oclif/core';
+import type { UserVariables } from '../app/user-variables.js';
 
 export const contextFlags = {
   variable: Flags.string({
@@ -30,6 +31,8 @@ export interface ContextFlagValues {
   'mr-source-branch'?: string | undefined;
   'mr-target-branch'?: string | undefined;
   'changed-files'?: string | undefined;
+  /** Variables of .glci.yml and its preset (cli/project-flags.ts), lowest first. */
+  projectVariables?: readonly UserVariables[] | undefined;
 }
 
 /** Flag values → the app layer's ContextOptions shape (no oclif types leak into app/). */
@@ -41,5 +44,6 @@ export function contextOptionsFrom(flags: ContextFlagValues) {
     ...(flags['mr-source-branch'] ? { mrSourceBranch: flags['mr-source-branch'] } : {}),
     ...(flags['mr-target-branch'] ? { mrTargetBranch: flags['mr-target-branch'] } : {}),
     ...(flags['changed-files'] !== undefined ? { changedFiles: flags['changed-files'] } : {}),
+    ...(flags.projectVariables ? { projectVariables: flags.projectVariables } : {}),
   };
 }

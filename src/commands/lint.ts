@@ -2,6 +2,7 @@ import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { contextFlags, contextOptionsFrom } from '../cli/context-flags.js';
 import { printWarnings } from '../cli/diagnostics.js';
+import { withProjectFile } from '../cli/project-flags.js';
 import { formatMergedYaml, lintPipeline } from '../app/lint.js';
 import type { MergedConfig } from '../model/config.js';
 
@@ -14,7 +15,7 @@ export default class Lint extends BaseCommand {
   };
 
   async run(): Promise<MergedConfig | { valid: true; warnings: unknown[] }> {
-    const { flags } = await this.parse(Lint);
+    const { flags } = await withProjectFile(await this.parse(Lint), Lint.flags);
     const result = await lintPipeline({ ...contextOptionsFrom(flags), file: flags.file });
     printWarnings(result.warnings);
     if (flags.merged) {

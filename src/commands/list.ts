@@ -1,6 +1,7 @@
 import { BaseCommand } from '../cli/base-command.js';
 import { contextFlags, contextOptionsFrom } from '../cli/context-flags.js';
 import { printWarnings } from '../cli/diagnostics.js';
+import { withProjectFile } from '../cli/project-flags.js';
 import { formatTable } from '../cli/table.js';
 import { listJobs, type ListedJob } from '../app/list-jobs.js';
 
@@ -14,7 +15,7 @@ export default class List extends BaseCommand {
   static override flags = { ...contextFlags };
 
   async run(): Promise<ListedJob[]> {
-    const { flags } = await this.parse(List);
+    const { flags } = await withProjectFile(await this.parse(List), List.flags);
     const result = await listJobs({ ...contextOptionsFrom(flags), file: flags.file });
     printWarnings(result.warnings, { limit: 3 });
     if (result.notCreatedReason) process.stderr.write(`No pipeline: ${result.notCreatedReason}\n`);

@@ -2,7 +2,10 @@ import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { contextFlags, contextOptionsFrom } from '../cli/context-flags.js';
 import { printWarnings } from '../cli/diagnostics.js';
-import { runPipelineCommand } from '../app/run-pipeline.js';
+import { withProjectFile } from '../cli/project-flags.js';
+import { runPipelineCommand, type RunOptions } from '../app/run-pipeline.js';
+import { watchPipelineCommand } from '../app/watch-pipeline.js';
+import { renderError } from '../cli/render-error.js';
 
 export default class Run extends BaseCommand {
   static override description = 'Run the pipeline, or the named jobs, as GitLab Runner would';
@@ -17,6 +20,7 @@ export default class Run extends BaseCommand {
   static override args = { jobs: Args.string({ description: 'Job names (GitLab\'s names, e.g. "test 1/3", "deploy: [aws, app1]")' }) };
   static override flags = {
     ...contextFlags,
+    preset: Flags.string({ description: 'Run a preset of .glci.yml (its jobs, variables and flags; the command line wins)', env: 'GLCI_PRESET' }),
     needs: Flags.boolean({ description: 'Also run the jobs the named jobs need, transitively', env: 'GLCI_NEEDS' }),
     executor: Flags.string({
       description: 'Run every job on this executor: shell or docker (kubernetes arrives in a later version). Default: per runner of config.toml; on a docker runner, jobs with an image run on docker when the engine answers, the others on shell',
@@ -39,11 +43,20 @@ export default class Run extends BaseCommand {
       description: 'When a job fails, open an interactive shell in its environment (the build copy, or the build container with its services) at the failure point; exiting the shell cleans up and the run goes on. Needs a terminal',
       env: 'GLCI_SHELL_ON_FAILURE',
     }),
+    'no-tui': Flags.boolean({
+      description: 'Print plain prefixed log lines even on a terminal, instead of the live view (which is also off with --json, in CI and when stdout is not a terminal)',
+      env: 'GLCI_NO_TUI',
+    }),
+    watch: Flags.boolean({
+      description: 'Run again whenever project files change (what .gitignore ignores aside); a change cancels a running pipeline gracefully; rules:changes sees the changed files, as on a push of them. Ctrl-C ends',
+      env: 'GLCI_WATCH',
+    }),
   };
 
   async run(): Promise<void> {
-    const { flags, argv } = await this.parse(Run);
-    const outcome = await runPipelineCommand({
+    // .glci.yml and --preset fill in what the command line and GLCI_* leave open.
+    const { flags, argv } = await withProjectFile(await this.parse(Run), Run.flags);
+    const options: RunOptions = {
       ...contextOptionsFrom(flags),
       manual: flags.manual ?? [],
       file: flags.file,
@@ -61,11 +74,19 @@ export default class Run extends BaseCommand {
       artifactsToSource: flags['artifacts-to-source'],
       ...(flags['state-dir'] ? { stateDir: flags['state-dir'] } : {}),
       ...(flags['shell-on-failure'] ? { shellOnFailure: { stdin: process.stdin, stdout: process.stdout } } : {}),
+      ...(flags['no-tui'] ? {} : { liveView: { stdin: process.stdin, stdout: process.stdout } }),
       format: this.jsonEnabled() ? 'json' : 'plain',
       stdout: process.stdout,
       stderr: process.stderr,
       env: process.env,
-    });
+    };
+    const outcome = flags.watch
+      ? await watchPipelineCommand({
+          ...options,
+          reportError: (error) => process.stderr.write(`${renderError(error).text}\n`),
+          reportWarnings: (warnings) => printWarnings(warnings, { limit: 3 }),
+        })
+      : await runPipelineCommand(options);
     printWarnings(outcome.warnings, { limit: 3 });
     process.exitCode = outcome.exitCode;
   }

@@ -133,7 +133,10 @@ class PipelineRun {
   /** `when: delayed`: the `start_in` timer starts when the job becomes runnable (§5.7). */
   private schedule(state: JobState): void {
     state.status = 'scheduled';
-    state.timer = this.clock.setTimer((state.job.startInSeconds ?? 0) * 1000, () =>
+    const delayMs = (state.job.startInSeconds ?? 0) * 1000;
+    const now = this.clock.now();
+    this.emit({ type: 'job_scheduled', job: state.job.name, startsAt: now + delayMs, time: now });
+    state.timer = this.clock.setTimer(delayMs, () =>
       this.guard(() => {
         delete state.timer;
         if (state.status !== 'scheduled') return;

@@ -58,6 +58,8 @@ export interface JobProgress {
 export type PipelineEvent =
   | { type: 'pipeline_start'; plan: Plan; executor: string; time: number }
   | { type: 'job_queued'; job: PlannedJob; time: number }
+  /** A `when: delayed` job's `start_in` timer started; it is queued at `startsAt` unless the run is canceled first. */
+  | { type: 'job_scheduled'; job: string; startsAt: number; time: number }
   | { type: 'job_start'; job: PlannedJob; attempt: number; time: number }
   | { type: 'job_output'; job: string; chunk: string; time: number }
   | { type: 'job_progress'; job: string; progress: JobProgress; time: number }

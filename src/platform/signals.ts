@@ -11,17 +11,37 @@ export interface InterruptHandlers {
 }
 
 export function onInterrupt(handlers: InterruptHandlers, proc: NodeJS.Process = process): () => void {
+  return listenForInterrupts(handlers, proc).stop;
+}
+
+export interface InterruptListener {
+  /** Removes the signal handlers. */
+  stop(): void;
+  /**
+   * An interrupt that did not come as a signal: q or Ctrl-C typed into the live view, whose raw-mode
+   * terminal delivers Ctrl-C as input. It counts with the signals, so the second one forces.
+   */
+  interrupt(): void;
+}
+
+export function listenForInterrupts(handlers: InterruptHandlers, proc: NodeJS.Process = process): InterruptListener {
   let count = 0;
-  const handle = (signal: NodeJS.Signals) => {
-    if (signal === 'SIGINT' && handlers.ignoreSigint?.()) return;
+  const interrupt = () => {
     count += 1;
     if (count === 1) handlers.graceful();
     else handlers.force();
   };
+  const handle = (signal: NodeJS.Signals) => {
+    if (signal === 'SIGINT' && handlers.ignoreSigint?.()) return;
+    interrupt();
+  };
   proc.on('SIGINT', handle);
   proc.on('SIGTERM', handle);
-  return () => {
-    proc.off('SIGINT', handle);
-    proc.off('SIGTERM', handle);
+  return {
+    stop: () => {
+      proc.off('SIGINT', handle);
+      proc.off('SIGTERM', handle);
+    },
+    interrupt,
   };
 }

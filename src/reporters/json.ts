@@ -12,6 +12,7 @@ export function createJsonReporter(options: JsonReporterOptions): Reporter {
   return {
     onPipelineStart: write,
     onJobQueued: write,
+    onJobScheduled: write,
     onJobStart: write,
     onJobOutput: write,
     onJobProgress: write,
@@ -30,6 +31,8 @@ function toRecord(event: PipelineEvent): Record<string, unknown> {
     }
     case 'job_queued':
       return { type, time, job: event.job.name, stage: event.job.stage };
+    case 'job_scheduled':
+      return { type, time, job: event.job, startsAt: event.startsAt };
     case 'job_start':
       return { type, time, job: event.job.name, stage: event.job.stage, attempt: event.attempt };
     case 'job_output':

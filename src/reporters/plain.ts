@@ -19,7 +19,8 @@ function sgr(code: string, enabled: boolean): (text: string) => string {
   return enabled ? (text) => `\x1b[${code}m${text}\x1b[0m` : (text) => text;
 }
 
-function palette(color: boolean): Palette {
+/** The summary's colours as SGR codes (also used by the live view's summary). */
+export function palette(color: boolean): Palette {
   return { green: sgr('32', color), red: sgr('31', color), yellow: sgr('33', color), dim: sgr('2', color), bold: sgr('1', color) };
 }
 

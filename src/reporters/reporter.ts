@@ -9,6 +9,8 @@ export interface Reporter {
   onPipelineStart?(event: EventOf<'pipeline_start'>): void;
   /** A job is ready to run and waits for a free slot (again, for a retry). */
   onJobQueued?(event: EventOf<'job_queued'>): void;
+  /** A `when: delayed` job waits for its `start_in` timer (it is queued when the timer fires). */
+  onJobScheduled?(event: EventOf<'job_scheduled'>): void;
   /** An attempt of a job starts (attempt 1, then 2.. for retries). */
   onJobStart?(event: EventOf<'job_start'>): void;
   /** Masked job log text, in arbitrary chunks (not line-aligned). */
@@ -28,8 +30,13 @@ export interface OutputStream {
   isTTY?: boolean;
 }
 
-/** Colour only on a terminal and only when NO_COLOR is unset (https://no-color.org). */
+/**
+ * Colour on a terminal unless NO_COLOR is set (https://no-color.org). FORCE_COLOR wins over both, as in
+ * Node and chalk: a non-empty value turns colour on even in a pipe, `0` or `false` turns it off.
+ */
 export function shouldUseColor(stream: OutputStream, env: Readonly<Record<string, string | undefined>>): boolean {
+  const force = env.FORCE_COLOR;
+  if (force !== undefined && force !== '') return force !== '0' && force.toLowerCase() !== 'false';
   return stream.isTTY === true && (env.NO_COLOR === undefined || env.NO_COLOR === '');
 }
 
@@ -46,6 +53,8 @@ function deliver(reporter: Reporter, event: PipelineEvent): void {
       return reporter.onPipelineStart?.(event);
     case 'job_queued':
       return reporter.onJobQueued?.(event);
+    case 'job_scheduled':
+      return reporter.onJobScheduled?.(event);
     case 'job_start':
       return reporter.onJobStart?.(event);
     case 'job_output':

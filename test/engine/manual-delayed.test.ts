@@ -73,6 +73,24 @@ describe('delayed jobs', () => {
     expect(resultOf(result, 'later').status).toBe('success');
   });
 
+  it('announces the start_in timer with a job_scheduled event naming when it fires (the live view counts down)', async () => {
+    const clock = new ManualClock();
+    const h = harness();
+    const p = plan(['build', 'deploy'], [job('build', { stage: 'build' }), job('later', { stage: 'deploy', when: 'delayed', startInSeconds: 30 })]);
+    const running = runWith(h, p, { clock });
+    await waitUntil(() => clock.pending().length === 1);
+    const scheduled = h.events.filter((e) => e.type === 'job_scheduled');
+    expect(scheduled).toHaveLength(1);
+    const event = scheduled[0];
+    if (event?.type !== 'job_scheduled') throw new Error('no job_scheduled event');
+    expect(event.job).toBe('later');
+    expect(event.startsAt - event.time).toBe(30_000);
+    const buildEnd = h.events.findIndex((e) => e.type === 'job_end' && e.result.name === 'build');
+    expect(h.events.indexOf(event)).toBeGreaterThan(buildEnd);
+    clock.fireAll();
+    await running;
+  });
+
   it('a played delayed job starts without waiting', async () => {
     const clock = new ManualClock();
     const h = harness();

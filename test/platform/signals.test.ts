@@ -2,7 +2,7 @@
 // and while an interactive shell owns the terminal SIGINT is the shell's: it neither cancels nor counts.
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { onInterrupt } from '../../src/platform/signals.js';
+import { listenForInterrupts, onInterrupt } from '../../src/platform/signals.js';
 
 function fakeProcess(): NodeJS.Process & { send(signal: NodeJS.Signals): void } {
   const emitter = new EventEmitter();
@@ -40,5 +40,18 @@ describe('onInterrupt', () => {
     expect(proc.listenerCount('SIGINT')).toBe(1);
     stop();
     expect(proc.listenerCount('SIGINT') + proc.listenerCount('SIGTERM')).toBe(0);
+  });
+});
+
+describe('listenForInterrupts', () => {
+  it('counts a key-press interrupt (the live view) with the signals: the second one forces', () => {
+    const proc = fakeProcess();
+    const seen: string[] = [];
+    const listener = listenForInterrupts({ graceful: () => seen.push('graceful'), force: () => seen.push('force') }, proc);
+    listener.interrupt();
+    proc.send('SIGINT');
+    expect(seen).toEqual(['graceful', 'force']);
+    listener.stop();
+    expect(proc.listenerCount('SIGINT')).toBe(0);
   });
 });

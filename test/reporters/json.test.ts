@@ -27,4 +27,10 @@ describe('json reporter', () => {
     expect(records[3]).toEqual({ type: 'job_output', time: 4, job: 'deploy', text: 'hello\nwor' });
     expect(records[4]).toMatchObject({ job: 'deploy', result: { status: 'success' } });
   });
+
+  it('writes when a delayed job is due (job_scheduled)', () => {
+    const lines: string[] = [];
+    createJsonReporter({ stream: { write: (s: string) => lines.push(s) } }).onJobScheduled?.({ type: 'job_scheduled', job: 'later', startsAt: 31_000, time: 1000 });
+    expect(JSON.parse(lines.join(''))).toEqual({ type: 'job_scheduled', time: 1000, job: 'later', startsAt: 31_000 });
+  });
 });

@@ -21,6 +21,11 @@ describe('shouldUseColor', () => {
     [true, { NO_COLOR: '1' }, false],
     [false, {}, false],
     [undefined, {}, false],
+    [false, { FORCE_COLOR: '1' }, true],
+    [true, { FORCE_COLOR: '1', NO_COLOR: '1' }, true],
+    [true, { FORCE_COLOR: '0' }, false],
+    [true, { FORCE_COLOR: 'false' }, false],
+    [false, { FORCE_COLOR: '' }, false],
   ])('isTTY %s env %j → %s', (isTTY, env, expected) => {
     expect(shouldUseColor({ write: () => true, ...(isTTY === undefined ? {} : { isTTY }) }, env)).toBe(expected);
   });

@@ -1,0 +1,39 @@
+// Use case behind `glci graph`: the planned pipeline for the current checkout as a picture (Mermaid, DOT
+// or terminal text), plus the same graph as data for `--json`.
+import type { ConfigDiagnostic } from '../model/config.js';
+import { planPipeline } from '../planner/index.js';
+import { graphOf, renderGraph, type GraphFormat, type PipelineGraph } from '../reporters/graph/index.js';
+import { buildPipelineContext, type ContextOptions } from './pipeline-context.js';
+import { loadProjectConfig } from './load-config.js';
+import { maskingErrors } from './mask-errors.js';
+
+export type { GraphFormat, PipelineGraph };
+
+export interface GraphOptions extends ContextOptions {
+  file: string;
+  format: GraphFormat;
+  /** Terminal width for the `text` format. */
+  width?: number;
+}
+
+export interface GraphResult {
+  graph: PipelineGraph;
+  /** The drawing in the requested format. */
+  rendered: string;
+  notCreatedReason: string | null;
+  warnings: ConfigDiagnostic[];
+}
+
+export async function graphPipeline(options: GraphOptions): Promise<GraphResult> {
+  const ctx = await buildPipelineContext(options);
+  return maskingErrors(ctx, async () => {
+    const config = await loadProjectConfig(ctx, options.file);
+    const plan = planPipeline(config, ctx);
+    return {
+      graph: graphOf(plan),
+      rendered: renderGraph(plan, options.format, options.width),
+      notCreatedReason: plan.notCreatedReason ?? null,
+      warnings: config.warnings,
+    };
+  });
+}
