@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
+import { withProjectFile } from '../cli/project-flags.js';
 import { ExitCode } from '../cli/exit-codes.js';
 import { cleanFailureLines, cleanLeftovers, cleanReportLines, DEFAULT_KEEP_PIPELINES, type CleanReport, unreachableNotice } from '../app/clean.js';
 
@@ -19,7 +20,8 @@ export default class Clean extends BaseCommand {
   };
 
   async run(): Promise<CleanReport> {
-    const { flags } = await this.parse(Clean);
+    // The state directory .glci.yml names, like `glci run`.
+    const { flags } = await withProjectFile(await this.parse(Clean), Clean.flags);
     const report = await cleanLeftovers({
       ...(flags.cwd ? { cwd: flags.cwd } : {}),
       ...(flags['state-dir'] ? { stateDir: flags['state-dir'] } : {}),

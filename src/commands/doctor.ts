@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
+import { withProjectFile } from '../cli/project-flags.js';
 import { DEFAULT_DIND_IMAGE, doctorLines, runDoctor, type DoctorReport } from '../app/doctor.js';
 
 export default class Doctor extends BaseCommand {
@@ -24,7 +25,8 @@ export default class Doctor extends BaseCommand {
   };
 
   async run(): Promise<DoctorReport> {
-    const { flags } = await this.parse(Doctor);
+    // The state directory and runner config .glci.yml names, like `glci run`.
+    const { flags } = await withProjectFile(await this.parse(Doctor), Doctor.flags);
     const report = await runDoctor({
       ...(flags.cwd ? { cwd: flags.cwd } : {}),
       // A value oclif took from GLCI_CONFIG is left to the loader, so its messages name the variable.

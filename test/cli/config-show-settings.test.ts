@@ -58,3 +58,17 @@ describe('glci config show: glci settings', { timeout: 60_000 }, () => {
     expect(data.settings.find((s) => s.name === 'concurrency')).toMatchObject({ value: 7 });
   });
 });
+
+describe('commands with --state-dir read it from .glci.yml too', { timeout: 60_000 }, () => {
+  it('glci cache ls looks in the state directory .glci.yml names (relative to the project)', async () => {
+    const dir = join(root, 'state-project');
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, '.glci.yml'), 'state-dir: my-state\n');
+    const res = await execa(process.execPath, [bin, 'cache', 'ls', '--cwd', dir], {
+      reject: false,
+      env: { HOME: join(root, 'home'), XDG_CONFIG_HOME: join(root, 'xdg'), GLCI_STATE_DIR: '', DOCKER_HOST: 'unix:///nonexistent' },
+    });
+    expect(res.exitCode, res.stderr).toBe(0);
+    expect(res.stdout).toContain(`No local caches in ${join(dir, 'my-state')}`);
+  });
+});

@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
+import { withProjectFile } from '../../cli/project-flags.js';
 import { ExitCode } from '../../cli/exit-codes.js';
 import { clearCaches, type CacheClearReport, type CacheScope, type ClearedCache, unreachableNotice } from '../../app/cache-admin.js';
 
@@ -25,7 +26,8 @@ export default class CacheClear extends BaseCommand {
   };
 
   async run(): Promise<CacheClearReport> {
-    const { flags, argv } = await this.parse(CacheClear);
+    // The state directory .glci.yml names, like `glci run`.
+    const { flags, argv } = await withProjectFile(await this.parse(CacheClear), CacheClear.flags);
     const scope: CacheScope = flags['volumes-only'] ? 'volumes' : flags['local-only'] ? 'local' : 'all';
     const report = await clearCaches({
       ...(flags.cwd ? { cwd: flags.cwd } : {}),

@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
+import { withProjectFile } from '../../cli/project-flags.js';
 import { formatTable } from '../../cli/table.js';
 import { listCaches, type CacheListing, unreachableNotice } from '../../app/cache-admin.js';
 
@@ -41,7 +42,8 @@ export default class CacheLs extends BaseCommand {
   };
 
   async run(): Promise<CacheListing> {
-    const { flags } = await this.parse(CacheLs);
+    // The state directory .glci.yml names, like `glci run`.
+    const { flags } = await withProjectFile(await this.parse(CacheLs), CacheLs.flags);
     const listing = await listCaches({
       ...(flags.cwd ? { cwd: flags.cwd } : {}),
       ...(flags['state-dir'] ? { stateDir: flags['state-dir'] } : {}),
