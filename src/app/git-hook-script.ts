@@ -40,3 +40,13 @@ export function hookScript(spec: HookScriptSpec): string {
 export function isGlciHook(text: string): boolean {
   return text.split('\n', 3).some((line) => line.startsWith(HOOK_MARKER));
 }
+
+/** What a hook checks: in which project, which hook, and which jobs (shared by install and run). */
+export interface HookSelection {
+  cwd?: string;
+  file: string;
+  hook: HookName;
+  jobs: readonly string[];
+  stage?: string;
+  withNeeds: boolean;
+}

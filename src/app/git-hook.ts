@@ -6,15 +6,9 @@ import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path';
 import { GlciError, UsageError } from '../errors.js';
 import { hooksDirectory, repositoryLayout } from '../platform/hook-git.js';
-import { hookScript, isGlciHook, type HookName } from './git-hook-script.js';
+import { hookScript, isGlciHook, type HookName, type HookSelection } from './git-hook-script.js';
 
-export interface InstallOptions {
-  cwd?: string;
-  file: string;
-  hook: HookName;
-  jobs: readonly string[];
-  stage?: string;
-  withNeeds: boolean;
+export interface InstallOptions extends HookSelection {
   force: boolean;
   /** The node and bin/run.js the hook will start. */
   node: string;

@@ -17,17 +17,11 @@ import { loadProjectConfig } from './load-config.js';
 import { buildPipelineContext } from './pipeline-context.js';
 import { PROJECT_VARIABLES_FILE } from './user-variables.js';
 import { PROJECT_FILE } from './project-settings.js';
-import type { HookName } from './git-hook-script.js';
+import type { HookName, HookSelection } from './git-hook-script.js';
 import { hookTargets, type HookTarget } from './hook-targets.js';
 import { selectHookJobs, type SelectedJobs } from './hook-selection.js';
 
-export interface HookRunOptions {
-  cwd?: string;
-  file: string;
-  hook: HookName;
-  jobs: readonly string[];
-  stage?: string;
-  withNeeds: boolean;
+export interface HookRunOptions extends HookSelection {
   variables: readonly string[];
   executor?: string;
   configPath?: string;

@@ -1,6 +1,6 @@
 // Flags shared by `glci hook install` and `glci hook run`: which hook and which jobs it runs.
 import { Flags } from '@oclif/core';
-import { HOOK_NAMES, type HookName } from '../app/git-hook-script.js';
+import { HOOK_NAMES, type HookName, type HookSelection } from '../app/git-hook-script.js';
 import { DEFAULT_HOOK_STAGE, parseJobList } from '../app/hook-selection.js';
 
 export const hookFlag = Flags.string({
@@ -26,4 +26,16 @@ export function hookName(value: string): HookName {
 
 export function jobList(values: readonly string[] | undefined): string[] {
   return parseJobList(values ?? []);
+}
+
+/** The selection the hook flags describe, as both commands pass it on. */
+export function hookSelection(flags: { cwd?: string; file: string; hook: string; jobs?: string[]; stage?: string; needs: boolean }): HookSelection {
+  return {
+    ...(flags.cwd ? { cwd: flags.cwd } : {}),
+    file: flags.file,
+    hook: hookName(flags.hook),
+    jobs: jobList(flags.jobs),
+    ...(flags.stage ? { stage: flags.stage } : {}),
+    withNeeds: flags.needs,
+  };
 }

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
-import { hookFlag, hookName, jobList, jobSelectionFlags } from '../../cli/hook-flags.js';
+import { hookFlag, hookSelection, jobSelectionFlags } from '../../cli/hook-flags.js';
 import { installHook, type InstallResult } from '../../app/git-hook.js';
 
 export default class HookInstall extends BaseCommand {
@@ -20,12 +20,7 @@ export default class HookInstall extends BaseCommand {
   async run(): Promise<InstallResult> {
     const { flags } = await this.parse(HookInstall);
     const result = await installHook({
-      ...(flags.cwd ? { cwd: flags.cwd } : {}),
-      file: flags.file,
-      hook: hookName(flags.hook),
-      jobs: jobList(flags.jobs),
-      ...(flags.stage ? { stage: flags.stage } : {}),
-      withNeeds: flags.needs,
+      ...hookSelection(flags),
       force: flags.force,
       // Absolute paths of this node and this glci: see app/git-hook-script.ts for why.
       node: process.execPath,

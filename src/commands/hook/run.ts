@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { contextFlags } from '../../cli/context-flags.js';
-import { hookFlag, hookName, jobList, jobSelectionFlags } from '../../cli/hook-flags.js';
+import { hookFlag, hookSelection, jobSelectionFlags } from '../../cli/hook-flags.js';
 import { runHook } from '../../app/hook-run.js';
 
 export default class HookRun extends BaseCommand {
@@ -26,12 +26,7 @@ export default class HookRun extends BaseCommand {
   async run(): Promise<void> {
     const { flags } = await this.parse(HookRun);
     const outcome = await runHook({
-      ...(flags.cwd ? { cwd: flags.cwd } : {}),
-      file: flags.file,
-      hook: hookName(flags.hook),
-      jobs: jobList(flags.jobs),
-      ...(flags.stage ? { stage: flags.stage } : {}),
-      withNeeds: flags.needs,
+      ...hookSelection(flags),
       variables: flags.variable ?? [],
       ...(flags.executor ? { executor: flags.executor } : {}),
       // GLCI_CONFIG alone is left to the loader, so its messages name the variable rather than --config.
