@@ -94,6 +94,14 @@ describe('docker executor', () => {
     expect(exitCode).toBe(0);
   }, 120_000);
 
+  it('refuses an image:docker:user that allowed_users does not list', async () => {
+    const refused = runJob(['id -u'], { image: { name: busybox, docker: { user: 'nobody' } } }, { allowedUsers: ['root'] });
+    await expect(refused).rejects.toThrow('the job asks to run as user "nobody", which is not in allowed_users (root)');
+    const allowed = await runJob(['id -u'], { image: { name: busybox, docker: { user: 'nobody' } } }, { allowedUsers: ['nobody'] });
+    expect(allowed.log).toContain('65534\n');
+    expect(await leftovers()).toBe(0);
+  }, 120_000);
+
   it('passes the stage to the image entrypoint, and [""] clears it', async () => {
     const wrapped = await runJob(['echo in-script'], { image: { name: busybox, entrypoint: ['sh', '-c', 'echo entrypoint-ran; exec "$@"', 'entry'] } });
     expect(wrapped.log).toContain('entrypoint-ran');

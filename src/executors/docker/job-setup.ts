@@ -282,6 +282,11 @@ export class JobSetup {
     const extraHosts = [...docker.extraHosts, ...(network.userDefined ? [] : await legacyLinks(client, services))];
     const privileged = privilegeFor(docker.privileged && privilegedAllowed(imageName, docker.allowedPrivilegedImages), docker);
     const user = docker.user ?? job.image?.docker?.user;
+    const jobUser = docker.user === undefined ? job.image?.docker?.user : undefined;
+    // allowed_users limits what a job may ask for (image:docker:user); the runner's own `user` is trusted.
+    if (jobUser && docker.allowedUsers.length > 0 && !docker.allowedUsers.includes(jobUser)) {
+      throw new ExecutorError('DOCKER_USER_NOT_ALLOWED', `the job asks to run as user "${jobUser}", which is not in allowed_users (${docker.allowedUsers.join(', ')})`, 'add the user to allowed_users in [runners.docker], or drop image:docker:user');
+    }
     const tmpDir = `${this.projectDir}.tmp`;
     const env = [
       ...this.variables.map((v) => `${v.key}=${v.file ? `${tmpDir}/${v.key}` : v.value}`),
