@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createIgnoreRules } from '../../src/watch/ignore-rules.js';
 
-const project = '/work/project';
+const project = '/srv/example/project';
 const rules = createIgnoreRules({
   projectDir: project,
   ignoredEntries: ['node_modules/', 'build/out/', 'debug.log'],
@@ -35,12 +35,12 @@ describe('watch ignore rules', () => {
     expect(rules.ignores(at('.gitignore'))).toBe(false);
     expect(rules.ignores(at('.glci/builds/1/job/file'))).toBe(true);
     expect(rules.ignores('/elsewhere/state/x')).toBe(true);
-    expect(rules.ignores('/work/project-other/a')).toBe(true);
+    expect(rules.ignores('/srv/example/project-other/a')).toBe(true);
   });
 
   it('gives project-relative paths with / separators', () => {
     expect(rules.relativePath(at('src/a.ts'))).toBe('src/a.ts');
     expect(rules.relativePath(project)).toBe('');
-    expect(rules.relativePath('/work/other')).toBeNull();
+    expect(rules.relativePath('/srv/example/other')).toBeNull();
   });
 });
