@@ -6,6 +6,7 @@ import type { ContainerSpec, DockerClient } from '../executors/docker/client.js'
 import { engineMessage } from '../executors/docker/client.js';
 import { LABELS } from '../executors/docker/labels.js';
 import { engineSecurityOptions, type FallbackHostConfig } from '../executors/docker/privileged-fallback.js';
+import { withTimeout } from '../platform/with-timeout.js';
 
 export type HostConfig = NonNullable<ContainerSpec['HostConfig']>;
 
@@ -33,14 +34,6 @@ export async function firstLocalImage(client: DockerClient, candidates: readonly
   return null;
 }
 
-function withTimeout<T>(call: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms / 1000} s`)), ms);
-  });
-  return Promise.race([call, timeout]).finally(() => clearTimeout(timer));
-}
-
 /**
  * Creates, starts and waits for `sh -c 'exit 0'` in `image` with `hostConfig`; ok when it exits 0.
  * The engine refuses privileges at start (runc applies capabilities then), so its message is the answer.
@@ -62,7 +55,7 @@ export async function tryContainer(client: DockerClient, image: string, hostConf
       const status = await client.waitContainer(id);
       return status === 0 ? { ok: true } : { ok: false, message: `sh -c 'exit 0' exited with status ${status} in ${image}` };
     };
-    return await withTimeout(run(), TRIAL_TIMEOUT_MS, `a test container of ${image}`);
+    return await withTimeout(run(), TRIAL_TIMEOUT_MS, `a test container of ${image} did not finish within ${TRIAL_TIMEOUT_MS / 1000} s`);
   } catch (error) {
     return { ok: false, message: engineMessage(error) };
   } finally {

@@ -5,6 +5,7 @@ import type { DockerClient } from '../executors/docker/client.js';
 import { resolveEngineAddress, type EngineAddress } from '../executors/docker/engine-address.js';
 import type { DockerSettings } from '../model/runner.js';
 import { CHECK, messageOf, type DoctorCheck } from './doctor-check.js';
+import { withTimeout } from '../platform/with-timeout.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 export type EngineInfo = Awaited<ReturnType<DockerClient['info']>>;
@@ -52,14 +53,6 @@ export function engineStartHint(address: string): string {
   return `check that the engine at ${address} runs and accepts connections (DOCKER_TLS_VERIFY and DOCKER_CERT_PATH for TLS), or point DOCKER_HOST at another engine`;
 }
 
-function withTimeout<T>(call: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms / 1000} s`)), ms);
-  });
-  return Promise.race([call, timeout]).finally(() => clearTimeout(timer));
-}
-
 async function defaultClient(address: EngineAddress): Promise<DockerClient> {
   const { createDockerClient } = await import('../executors/docker/client.js');
   return createDockerClient(address);
@@ -105,7 +98,8 @@ export async function checkEngine(options: EngineCheckOptions): Promise<EngineCh
   }
   try {
     const client = await (options.createClient ?? defaultClient)(address);
-    const info = await withTimeout(client.info(), options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    const ms = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const info = await withTimeout(client.info(), ms, `no answer within ${ms / 1000} s`);
     return { check: describeEngine(info, address), client, local: address.socketPath !== undefined };
   } catch (error) {
     return unreachable(address.url, address.source, messageOf(error));

@@ -4,6 +4,7 @@
 // so `glci list` never pays for it (DESIGN.md habit 10).
 import type { DockerClient } from '../executors/docker/client.js';
 import { resolveEngineAddress } from '../executors/docker/engine-address.js';
+import { withTimeout } from '../platform/with-timeout.js';
 
 export interface EngineConnection {
   /** Where glci looked for the engine (`unix:///var/run/docker.sock`, `tcp://host:2376`). */
@@ -35,15 +36,6 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Rejects after `ms`, so a TCP engine that never answers cannot hang a clean-up command. */
-function withTimeout<T>(call: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms / 1000} s`)), ms);
-  });
-  return Promise.race([call, timeout]).finally(() => clearTimeout(timer));
-}
-
 /** Connects to the engine DOCKER_HOST / the docker context / the default socket names, and probes it. */
 export async function connectEngine(options: ConnectOptions): Promise<EngineConnection> {
   if (options.client) return { address: options.client.address, client: options.client, problem: null };
@@ -59,7 +51,8 @@ export async function connectEngine(options: ConnectOptions): Promise<EngineConn
     return { address: options.env.DOCKER_HOST ?? 'the Docker engine', client: null, problem: messageOf(error) };
   }
   try {
-    await withTimeout(client.info(), options.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS, `the engine at ${address}`);
+    const ms = options.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS;
+    await withTimeout(client.info(), ms, `the engine at ${address} did not answer within ${ms / 1000} s`);
     return { address, client, problem: null };
   } catch (error) {
     return { address, client: null, problem: messageOf(error) };

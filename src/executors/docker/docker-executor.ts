@@ -12,6 +12,7 @@ import { createDockerClient, engineMessage, type DockerClient } from './client.j
 import { DockerEnvironment, JobResources } from './docker-environment.js';
 import { resolveEngineAddress } from './engine-address.js';
 import { JobSetup } from './job-setup.js';
+import { withTimeout } from '../../platform/with-timeout.js';
 
 export interface DockerExecutorOptions {
   /** The `[[runners]]` entry (builds_dir, cache_dir, environment, feature flags, name). */
@@ -52,18 +53,12 @@ export async function probeDockerEngine(docker: DockerSettings | undefined, env:
   } catch (error) {
     return { ok: false, address: docker?.host ?? env.DOCKER_HOST ?? 'unix:///var/run/docker.sock', reason: engineMessage(error) };
   }
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${PROBE_TIMEOUT_MS / 1000} s`)), PROBE_TIMEOUT_MS);
-  });
   try {
-    const info = await Promise.race([client.info(), timeout]);
+    const info = await withTimeout(client.info(), PROBE_TIMEOUT_MS, `no answer within ${PROBE_TIMEOUT_MS / 1000} s`);
     answered.add(client.address);
     return { ok: true, address: client.address, version: info.serverVersion };
   } catch (error) {
     return { ok: false, address: client.address, reason: engineMessage(error) };
-  } finally {
-    clearTimeout(timer);
   }
 }
 
