@@ -8,7 +8,7 @@
 //            dir, then each command echoed in bold green (`$ cmd`) before it runs.
 // before_script + script are one step (one shell): pass them concatenated as `commands`.
 import type { JobVariable } from '../model/plan.js';
-import { expandRunnerVariables } from '../variables/index.js';
+import { expandRunnerVariables, isGoTrue } from '../variables/index.js';
 import { shellQuote, shellWord } from './shell-quote.js';
 
 export type ScriptStepName = 'step_script' | 'after_script' | 'pre_get_sources';
@@ -33,7 +33,6 @@ export interface StepScriptOptions {
 
 const NOTICE = "printf '\\033[32;1m%s\\033[0;m\\n'";
 const GITLAB_ENV_FILE = 'gitlab_runner_env';
-const GO_TRUE = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
 
 /** The complete script for one step, ready to be written to the shell's stdin. */
 export function generateStepScript(options: StepScriptOptions): string {
@@ -44,7 +43,7 @@ export function generateStepScript(options: StepScriptOptions): string {
     ...(options.step === 'after_script' ? [`${NOTICE} ${shellQuote('Running after script...')}`] : []),
     ...commandLines(options.commands),
   ];
-  const trace = variables.some((v) => v.key === 'CI_DEBUG_TRACE' && GO_TRUE.has(v.value));
+  const trace = variables.some((v) => v.key === 'CI_DEBUG_TRACE' && isGoTrue(v.value));
   return [
     `#!/usr/bin/env ${options.shell}`,
     '',

@@ -15,6 +15,7 @@ export { type VariableLookup, expandKeyword, expandRunner } from './expand.js';
 export { expandRunnerValue, expandRunnerVariables, runnerLookup } from './runner-expansion.js';
 export { expandVariableValues } from './nested.js';
 export { mergeVariableLayers } from './layers.js';
+export { isGoTrue } from './go-bool.js';
 export {
   DEFAULT_TOKEN_PREFIXES,
   MASKED,

@@ -5,7 +5,7 @@ import { ExecutorError } from '../../errors.js';
 import type { RunnerLineKind } from '../../log/runner-lines.js';
 import type { JobVariable, PlannedJob } from '../../model/plan.js';
 import type { DockerSettings, RunnerSettings } from '../../model/runner.js';
-import { expandRunnerValue, expandRunnerVariables } from '../../variables/index.js';
+import { expandRunnerValue, expandRunnerVariables, isGoTrue } from '../../variables/index.js';
 import type { JobIO, PrepareOptions } from '../executor.js';
 import { engineMessage, type DockerClient, type ImageFacts, type PullProgress } from './client.js';
 import { buildContainerSpec, type NetworkPlan } from './container-spec.js';
@@ -48,7 +48,6 @@ export interface PreparedJob {
   getSources: (signal: AbortSignal) => Promise<void>;
 }
 
-const TRUE = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
 const DEFAULT_SERVICE_WAIT_SECONDS = 30;
 
 export class JobSetup {
@@ -75,7 +74,7 @@ export class JobSetup {
 
   private flag(name: string, fallback: boolean): boolean {
     const fromJob = this.variable(name);
-    if (fromJob !== undefined) return TRUE.has(fromJob);
+    if (fromJob !== undefined) return isGoTrue(fromJob);
     return this.input.runner.featureFlags[name] ?? fallback;
   }
 
