@@ -5,9 +5,10 @@
 // `git fetch --depth N` + `git checkout -f -q <sha>` (runner-behavior.md §4.2–4.3). Nothing has to be
 // installed in the image and no helper container runs: the git work happens once per commit and depth
 // on the host (platform/shallow-repository.ts); per job only the files are read and streamed.
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { join } from 'node:path';
 import { addAbortSignal, Readable } from 'node:stream';
 import { listProjectFiles } from './project-files.js';
+import { relativeInside } from './relative-inside.js';
 import { ensureShallowRepository, readSourceRepository, shippedRepositoryFiles, type GitRunner, type SourceRepository } from './shallow-repository.js';
 import { diskEntries, tarChunks, withParentDirectories, type DiskPath, type TarEntry } from './tar-writer.js';
 
@@ -54,9 +55,8 @@ function normalizePrefix(prefix: string): string {
 
 /** `path` relative to `root` with `/` separators, or null when it is root itself or outside it. */
 function insideRelative(root: string, path: string): string | null {
-  const rel = relative(root, resolve(root, path));
-  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return null;
-  return rel.split(sep).join('/');
+  const rel = relativeInside(root, path);
+  return rel === '' ? null : rel;
 }
 
 /** The listed files that are shipped: never the user's `.git` (the archive has its own) nor glci's state. */

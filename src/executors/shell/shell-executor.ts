@@ -2,7 +2,7 @@
 // (or in the project itself with `inPlace`, for `--shell-in-place`). The image: keyword is ignored,
 // as GitLab Runner's shell executor ignores it (runner-behavior.md §13).
 import { lstat, mkdir, rm, rmdir } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, posix, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { jobBuildRoot } from '../../artifacts/state-paths.js';
 import { ExecutorError } from '../../errors.js';
@@ -10,6 +10,7 @@ import type { PlannedJob } from '../../model/plan.js';
 import { extractArchive, packPaths } from '../../platform/archive.js';
 import { initJobRepository } from '../../platform/job-repository.js';
 import { listProjectFiles } from '../../platform/project-files.js';
+import { relativeInside } from '../../platform/relative-inside.js';
 import type { Executor, JobEnvironment, JobIO, PrepareOptions, ScriptStep, ShellOptions, StepOutcome } from '../executor.js';
 import { copyCheckout } from './checkout-copy.js';
 import { findShell } from './find-shell.js';
@@ -31,12 +32,10 @@ export interface ShellExecutorOptions {
 
 const DEFAULT_KILL_GRACE_MS = 5000;
 
-/** `path` inside `root` (relative to it), or null when it points outside. */
+/** `path` inside `root` (relative to it, `.` for root itself), or null when it points outside. */
 function insideRelative(root: string, path: string): string | null {
-  const rel = relative(root, resolve(root, path));
-  if (rel === '') return '.';
-  if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return null;
-  return rel.split(sep).join('/');
+  const rel = relativeInside(root, path);
+  return rel === '' ? '.' : rel;
 }
 
 async function exists(path: string): Promise<boolean> {
