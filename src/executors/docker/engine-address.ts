@@ -53,7 +53,8 @@ export function parseEngineUrl(url: string, source: string, tls: boolean, certDi
   return address;
 }
 
-const TRUE = new Set(['1', 'true', 'TRUE', 'True', 'yes']);
+/** The docker CLI turns TLS verification on for any non-empty DOCKER_TLS_VERIFY, "0" and "false" included. */
+const tlsVerifyFromEnv = (value: string | undefined): boolean => (value ?? '') !== '';
 
 interface ContextMeta {
   Endpoints?: { docker?: { Host?: string; SkipTLSVerify?: boolean } };
@@ -100,7 +101,7 @@ export function resolveEngineAddress(input: EngineAddressInput): EngineAddress {
     return parseEngineUrl(input.host, '[runners.docker] host', input.tlsVerify ?? false, input.tlsCertPath ?? env.DOCKER_CERT_PATH);
   }
   if (env.DOCKER_HOST) {
-    return parseEngineUrl(env.DOCKER_HOST, 'DOCKER_HOST', TRUE.has(env.DOCKER_TLS_VERIFY ?? ''), env.DOCKER_CERT_PATH);
+    return parseEngineUrl(env.DOCKER_HOST, 'DOCKER_HOST', tlsVerifyFromEnv(env.DOCKER_TLS_VERIFY), env.DOCKER_CERT_PATH);
   }
   const fromContext = contextAddress(env, input.home ?? homedir());
   if (fromContext) return fromContext;

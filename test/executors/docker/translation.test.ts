@@ -115,6 +115,9 @@ describe('engine address', () => {
     for (const file of ['ca.pem', 'cert.pem', 'key.pem']) writeFileSync(join(certs, file), `${file}\n`);
     const address = resolveEngineAddress({ env: { DOCKER_HOST: 'tcp://dind:2376', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: certs }, home });
     expect(address.tls?.ca.toString()).toBe('ca.pem\n');
+    // As the docker CLI: any non-empty value turns verification on, even "0"; empty leaves it off.
+    expect(resolveEngineAddress({ env: { DOCKER_HOST: 'tcp://dind:2376', DOCKER_TLS_VERIFY: '0', DOCKER_CERT_PATH: certs }, home }).tls).toBeDefined();
+    expect(resolveEngineAddress({ env: { DOCKER_HOST: 'tcp://dind:2375', DOCKER_TLS_VERIFY: '', DOCKER_CERT_PATH: certs }, home }).tls).toBeUndefined();
     expect(() => parseEngineUrl('tcp://x:2376', 'DOCKER_HOST', true, join(home, 'missing'))).toThrow(/cannot read the TLS client certificates in .*missing \(DOCKER_HOST\)/);
     expect(() => parseEngineUrl('ftp://x', 'DOCKER_HOST', false, undefined)).toThrow('cannot use the Docker engine address "ftp://x" (DOCKER_HOST)');
   });
