@@ -1,22 +1,36 @@
-// Build: bundles each oclif command (and the code it imports) with esbuild into dist/commands/*.js,
-// sharing code between commands through chunks. Why bundle: `glci list` start-up is dominated by
-// module resolution and loading (~200 small modules); a handful of chunks halves it (DESIGN.md habit 10).
-// Heavy SDKs stay external and are imported lazily by the code paths that use them.
+// Build. Everything glci runs, @oclif/core included, goes into one CommonJS bundle, dist/glci.cjs,
+// which bin/run.js loads with V8's code cache (bin/load-bundle.js). Start-up is a feature (DESIGN.md
+// habit 10): Node reads one file instead of ~150 modules, and a CommonJS script can be given a code
+// cache on every Node glci supports (Node 20 has no compile cache of its own, and Node's own one of 22+
+// was slower here). Commands are evaluated on first use (`commands` below), so `glci list` runs none
+// of the code of `glci run`. Beside it:
+//   dist/commands/*.js      one small ES module per command, taking its class from the bundle: the
+//                           files oclif.manifest.json names (oclif's normal loading, `oclif manifest`)
+//   dist/live-reporter.js   the ink view, an ES module: ink cannot be require()d (top-level await)
+//   dist/vendor/dockerode.cjs  dockerode, for `run` and the engine commands only
+//   dist/version.cjs        the WSL test of oclif's `glci --version`, for bin/version.js
 // Type checking is separate (`npm run typecheck`).
-import { readdirSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, relative } from 'node:path';
 import { build } from 'esbuild';
+import ts from 'typescript';
 
-const EXTERNAL = ['@oclif/core', '@kubernetes/client-node', 'ink', 'react', 'react/*', 'chokidar', '@iarna/toml'];
+const BUNDLE = 'dist/glci.cjs';
+// Loaded from node_modules at run time, and only by the code paths that need them.
+const EXTERNAL = ['@kubernetes/client-node', 'ink', 'react', 'react/*', 'chokidar', '@iarna/toml'];
+const COMMON = { bundle: true, platform: 'node', target: 'node20', logLevel: 'warning' };
 
 rmSync('dist', { recursive: true, force: true });
 
-// dockerode, pre-bundled into dist/vendor/dockerode.js without the two parts glci never uses: BuildKit
-// sessions (which load @grpc/grpc-js and protobufjs) and ssh:// engines (ssh2). Loading them cost
-// 150–300 ms of every docker run's start-up. The stubs throw if ever reached. Commands import it as
-// `#dockerode` (package.json "imports"), still lazily; tests and type checks use the real package.
+// Parts of dependencies glci never runs, replaced by stubs that throw if ever reached: dockerode's
+// BuildKit sessions (which load @grpc/grpc-js and protobufjs, 150–300 ms of every docker run) and
+// ssh:// engines (ssh2); oclif's transpiling of TypeScript sources, switched off by src/cli/main.ts.
 const UNUSED = [
   { file: /^\.\/session$/, owner: '/dockerode/', what: 'BuildKit sessions' },
   { file: /^\.\/ssh$/, owner: '/docker-modem/', what: 'ssh:// Docker engines' },
+  { file: /^typescript$/, owner: '/@oclif/core/', what: "TypeScript (oclif's transpiling of sources)" },
 ];
 const stubUnused = {
   name: 'glci-stub-unused',
@@ -25,46 +39,122 @@ const stubUnused = {
       b.onResolve({ filter: unused.file }, (args) => (args.importer.includes(unused.owner) ? { path: unused.what, namespace: 'glci-stub' } : undefined));
     }
     b.onLoad({ filter: /.*/, namespace: 'glci-stub' }, (args) => ({
-      contents: `module.exports = function () { throw new Error(${JSON.stringify(`glci's build of dockerode leaves out ${args.path}`)}); };`,
+      contents: `module.exports = function () { throw new Error(${JSON.stringify(`glci's build leaves out ${args.path}`)}); };`,
       loader: 'js',
     }));
   },
 };
+
+await build({ ...COMMON, entryPoints: { dockerode: 'node_modules/dockerode/lib/docker.js' }, outdir: 'dist/vendor', outExtension: { '.js': '.cjs' }, format: 'cjs', plugins: [stubUnused] });
+
+// Imported by app/run-output.ts when the terminal gets the live view.
+await build({ ...COMMON, entryPoints: { 'live-reporter': 'src/reporters/live/live-reporter.ts' }, outdir: 'dist', format: 'esm', sourcemap: 'linked', external: EXTERNAL });
+
+// is-wsl, the test oclif's --version path asks through wsl-utils, resolved from where @oclif/core
+// resolves wsl-utils: the copy oclif itself uses.
+const oclifRequire = createRequire(createRequire(import.meta.url).resolve('@oclif/core'));
 await build({
-  entryPoints: { dockerode: 'node_modules/dockerode/lib/docker.js' },
-  outdir: 'dist/vendor',
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  plugins: [stubUnused],
-  banner: { js: "import { createRequire as __glciCreateRequire } from 'node:module'; const require = __glciCreateRequire(import.meta.url);" },
-  logLevel: 'warning',
+  ...COMMON,
+  stdin: { contents: "export { default as isWsl } from 'is-wsl';\n", resolveDir: dirname(oclifRequire.resolve('wsl-utils')), sourcefile: 'glci-version.js' },
+  outfile: 'dist/version.cjs',
+  format: 'cjs',
 });
-const vendorDockerode = {
-  name: 'glci-vendor-dockerode',
-  setup(b) {
-    b.onResolve({ filter: /^dockerode$/ }, () => ({ path: '#dockerode', external: true }));
-  },
-};
+
 // Recursive: topic commands live in sub-folders (src/commands/config/show.ts is `glci config show`).
 const commands = readdirSync('src/commands', { recursive: true })
   .filter((f) => f.endsWith('.ts'))
-  .map((f) => `src/commands/${f.split('\\').join('/')}`);
+  .map((f) => f.split('\\').join('/'))
+  .sort();
+const idOf = (file) => file.slice(0, -'.ts'.length).split('/').join(':');
 
+// The bundle's entry: src/cli/main.ts and the commands, each behind an import() that esbuild turns into
+// a function evaluating that command's modules when first called.
+const entry = [
+  "export { main } from './src/cli/main.ts';",
+  'export const commands = {',
+  ...commands.map((f) => `  ${JSON.stringify(idOf(f))}: () => import('./src/commands/${f}'),`),
+  '};',
+].join('\n');
+
+// V8 cannot cache code that calls import() (the callback it needs is not part of the cache), so each
+// import() of the bundle calls `$import` instead (finishBundle): bin/load-bundle.js passes one in; when
+// Node require()s the bundle (oclif manifest), `$import` is import() in the bundle's own scope. The first
+// line also carries the build's id, a hash of the bundle: the code cache's key.
+const ID_PLACEHOLDER = '0'.repeat(16);
+const BANNER = `/* glci-build ${ID_PLACEHOLDER} */ var $import = typeof __glciImport === "function" ? __glciImport : (specifier) => import(specifier);`;
+const redirect = {
+  name: 'glci-redirect',
+  setup(b) {
+    b.onResolve({ filter: /^dockerode$/ }, () => ({ path: './vendor/dockerode.cjs', external: true }));
+    b.onResolve({ filter: /\/reporters\/live\/live-reporter\.js$/ }, () => ({ path: './live-reporter.js', external: true }));
+  },
+};
+// oclif's Plugin sorts its commands with localeCompare on every start, and the first localeCompare of a
+// process sets up ICU's collator: 5–9 ms. Code-unit order instead: nothing glci prints depends on that
+// order (help and completion sort for themselves; every topic is declared in package.json).
+const PLUGIN_SORT = '.sort((a, b) => a.id.localeCompare(b.id));';
+const pluginSort = {
+  name: 'glci-plugin-sort',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      if (text.split(PLUGIN_SORT).length !== 2) throw new Error(`${args.path}: the command sort to replace is not there once; look at this @oclif/core version`);
+      return { contents: text.replace(PLUGIN_SORT, '.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));'), loader: 'js' };
+    });
+  },
+};
 await build({
-  entryPoints: commands,
-  outdir: 'dist/commands',
-  chunkNames: '../chunks/[name]-[hash]',
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
+  ...COMMON,
+  stdin: { contents: entry, resolveDir: process.cwd(), sourcefile: 'glci-entry.ts', loader: 'ts' },
+  outfile: BUNDLE,
+  format: 'cjs',
   sourcemap: 'linked',
+  banner: { js: BANNER },
   external: EXTERNAL,
-  plugins: [vendorDockerode],
-  // CommonJS dependencies bundled into ESM may call require() for Node built-ins.
-  banner: { js: "import { createRequire as __glciCreateRequire } from 'node:module'; const require = __glciCreateRequire(import.meta.url);" },
-  logLevel: 'warning',
+  plugins: [redirect, stubUnused, pluginSort],
 });
+
+/** Offsets of the `import` keyword of every import() call in `text`, found by parsing it. */
+function importCalls(text) {
+  const source = ts.createSourceFile(BUNDLE, text, ts.ScriptTarget.Latest, false, ts.ScriptKind.JS);
+  const found = [];
+  const visit = (node) => {
+    if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) found.push(node.expression.getStart(source));
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return found;
+}
+
+/**
+ * `$import(` for `import(`, and every character outside ASCII as a `\u` escape (esbuild leaves some in
+ * comments and regular expressions): one is enough to make Node decode the file as UTF-8 into a
+ * two-byte string, 15 ms of every start on Node 20 instead of 1 ms.
+ */
+function finishBundle(text) {
+  let out = '';
+  let from = 0;
+  for (const at of importCalls(text).filter((offset) => offset > BANNER.length)) {
+    out += `${text.slice(from, at)}$`;
+    from = at;
+  }
+  out += text.slice(from);
+  out = out.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const id = createHash('sha256').update(out).digest('hex').slice(0, ID_PLACEHOLDER.length);
+  return out.replace(ID_PLACEHOLDER, id);
+}
+writeFileSync(BUNDLE, finishBundle(readFileSync(BUNDLE, 'utf8')));
+
+// createRequire rather than import: importing a CommonJS file makes Node scan all of it for the names
+// it exports (300 ms for this bundle).
+for (const file of commands) {
+  const out = join('dist/commands', file.replace(/\.ts$/, '.js'));
+  mkdirSync(dirname(out), { recursive: true });
+  const bundle = relative(dirname(out), BUNDLE).split('\\').join('/');
+  writeFileSync(out, [
+    "import { createRequire } from 'node:module';",
+    `const { commands } = createRequire(import.meta.url)(${JSON.stringify(bundle)});`,
+    `export default (await commands[${JSON.stringify(idOf(file))}]()).default;`,
+    '',
+  ].join('\n'));
+}

@@ -1,8 +1,9 @@
-// Preloaded with `node --import` by startup.test.ts: records every module URL the process resolves
-// into the file named by RECORD_IMPORTS_FILE, so the test can prove start-up stays lean.
-import { register } from 'node:module';
-import { MessageChannel } from 'node:worker_threads';
+// Preloaded with `node --import` by startup.test.ts: records every module the process loads from a
+// file into the file named by RECORD_IMPORTS_FILE, one URL or path a line: what ES module resolution
+// returns, and at exit every CommonJS module in require's cache (dist/glci.cjs and what it require()s).
 import { appendFileSync } from 'node:fs';
+import { createRequire, register } from 'node:module';
+import { MessageChannel } from 'node:worker_threads';
 
 const file = process.env.RECORD_IMPORTS_FILE;
 if (file) {
@@ -18,4 +19,6 @@ if (file) {
       return result;
     }`;
   register(`data:text/javascript,${encodeURIComponent(hook)}`, { data: { port: port2 }, transferList: [port2] });
+  const cache = createRequire(import.meta.url).cache;
+  process.on('exit', () => appendFileSync(file, Object.keys(cache).map((path) => `${path}\n`).join('')));
 }
