@@ -6,7 +6,7 @@ import { UsageError } from '../errors.js';
 import type { Executor } from '../executors/executor.js';
 import type * as DockerModule from '../executors/docker/docker-executor.js';
 import type { EngineProbe } from '../executors/docker/docker-executor.js';
-import { createShellExecutor } from '../executors/shell/shell-executor.js';
+import { createShellExecutor, type PipelineCheckout } from '../executors/shell/shell-executor.js';
 import type { PlannedJob } from '../model/plan.js';
 import type { DockerSettings, RunnerSettings } from '../model/runner.js';
 import { type Assignment, type ExecutorKind, type RequestedExecutor, chooseExecutorKind, mayUseDocker, routeJob } from './runner-routing.js';
@@ -96,13 +96,15 @@ export interface RegistryOptions {
   docker: DockerExecutorModule | null;
   /** `[runners.docker]` defaults for a runner without that table (a shell runner run with `--executor docker`). */
   dockerDefaults: DockerSettings;
+  /** What every shell job of the pipeline copies, found once (app/pipeline-checkout.ts). */
+  checkout?: PipelineCheckout;
 }
 
 /** Executors are created on first use and once per (runner, kind): jobs of one runner share them. */
 export function createExecutorRegistry(options: RegistryOptions): (runner: RunnerSettings, kind: ExecutorKind) => Executor {
   const built = new Map<RunnerSettings, Map<ExecutorKind, Executor>>();
   const create = (runner: RunnerSettings, kind: ExecutorKind): Executor => {
-    if (kind === 'shell') return createShellExecutor({ inPlace: options.shellInPlace });
+    if (kind === 'shell') return createShellExecutor({ inPlace: options.shellInPlace, ...(options.checkout ? { checkout: options.checkout } : {}) });
     if (!options.docker) throw new Error('the docker executor module was not loaded before the pipeline started');
     return options.docker.createDockerExecutor({ runner, docker: runner.docker ?? options.dockerDefaults, env: options.env });
   };

@@ -7,7 +7,8 @@ import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { RunnerConfig } from '../model/runner.js';
 import { ConfigError, UsageError } from '../errors.js';
-import { defaultRunnerConfig, describeRunnerConfig, parseRunnerConfig, redactRunnerConfig } from '../runner-config/index.js';
+import { defaultRunnerConfig } from '../runner-config/defaults.js';
+import { describeRunnerConfig, redactRunnerConfig } from '../runner-config/describe.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -48,7 +49,11 @@ export async function loadRunnerConfig(options: LoadRunnerConfigOptions): Promis
   const given = options.path || options.env.GLCI_CONFIG;
   const file = given ? resolve(options.cwd ?? process.cwd(), given) : defaultRunnerConfigPath(options.env);
   const text = await readIfExists(file);
-  if (text !== null) return parseRunnerConfig(text, file);
+  if (text !== null) {
+    // Imported only when there is a file: the TOML parser cost start-up to every run without one.
+    const { parseRunnerConfig } = await import('../runner-config/parse.js');
+    return parseRunnerConfig(text, file);
+  }
   if (named) {
     throw new UsageError(
       `runner config ${file} (from ${named}) does not exist`,

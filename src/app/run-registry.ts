@@ -2,7 +2,8 @@
 // holds the pid of the run. `glci clean` reads it to tell a crashed run's leftovers (builds copies,
 // pipeline folders) from those of a run that is still going; the Docker labels carry the same pid
 // for engine resources.
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** What one marker file holds. */
@@ -28,8 +29,9 @@ export function runMarkerPath(stateDir: string, pipelineId: number | string): st
 export async function registerRun(stateDir: string, pipelineId: number, projectDir: string, pid = process.pid): Promise<() => Promise<void>> {
   const marker: RunMarker = { pid, pipelineId: String(pipelineId), startedAt: new Date().toISOString(), projectDir };
   const file = runMarkerPath(stateDir, pipelineId);
-  await mkdir(runsDir(stateDir), { recursive: true });
-  await writeFile(file, `${JSON.stringify(marker)}\n`);
+  // Synchronous: a run's start-up waits for it, and two small calls cost less than two thread-pool trips.
+  mkdirSync(runsDir(stateDir), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(marker)}\n`);
   return () => rm(file, { force: true });
 }
 

@@ -213,9 +213,11 @@ export async function readReportFiles(store: ArtifactStore, jobName: string, typ
  */
 export async function restoreArtifacts(env: JobEnvironment, sources: readonly string[], store: ArtifactStore, io: JobIO | StageLogger): Promise<void> {
   const log = toStageLogger(io);
-  for (const source of sources) {
-    const metadata = await readArtifactsMetadata(store, source);
-    if (metadata === null || metadata.archiveEntries === null) continue;
+  // Every source's metadata at once (most jobs a job depends on stored nothing); extracted in order.
+  const found = await Promise.all(sources.map((source) => readArtifactsMetadata(store, source)));
+  for (const [i, source] of sources.entries()) {
+    const metadata = found[i];
+    if (!metadata || metadata.archiveEntries === null) continue;
     log.info(`Downloading artifacts for ${source} (${metadata.jobId ?? '-'})...`);
     const file = join(jobArtifactsDir(store.stateDir, store.pipelineId, source), ARCHIVE);
     await env.copyIn(createReadStream(file), '.');

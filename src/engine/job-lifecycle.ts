@@ -7,6 +7,7 @@ import type { JobEnvironment, StepOutcome } from '../executors/executor.js';
 import type { FailureReason } from '../model/events.js';
 import type { JobVariable, PlannedJob } from '../model/plan.js';
 import { runnerVariables } from '../variables/index.js';
+import { timeStep } from '../log/step-timings.js';
 import { offerFailedEnvironment } from './failure-hook.js';
 import { formatGoDuration, parseGoDuration } from './go-duration.js';
 import type { JobLog } from './job-log.js';
@@ -118,7 +119,7 @@ async function prepareEnvironment(ctx: AttemptContext, progress: Progress): Prom
       return null;
     }
     const options = { sourceDir, stateDir, pipelineId, jobId: ctx.jobId };
-    return await executor.prepare(ctx.job, options, ctx.log.io, ctx.cancelSignal);
+    return await timeStep(ctx.job.name, 'prepare_executor', () => executor.prepare(ctx.job, options, ctx.log.io, ctx.cancelSignal));
   } catch (error) {
     markError(ctx, progress, error, true);
     return null;
@@ -129,7 +130,7 @@ async function prepareEnvironment(ctx: AttemptContext, progress: Progress): Prom
 
 async function cleanupEnvironment(ctx: AttemptContext, env: JobEnvironment): Promise<void> {
   try {
-    await env.cleanup();
+    await timeStep(ctx.job.name, 'cleanup', () => env.cleanup());
   } catch (error) {
     ctx.log.warn(`Failed to clean up the job environment: ${messageOf(error)}`);
   }
@@ -234,7 +235,7 @@ async function runStep(
 async function inSection<T>(ctx: AttemptContext, name: SectionName, body: () => Promise<T>): Promise<T> {
   ctx.log.sectionStart(name, TITLES[name]);
   try {
-    return await body();
+    return await timeStep(ctx.job.name, name, body);
   } finally {
     ctx.log.sectionEnd(name);
   }

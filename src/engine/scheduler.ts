@@ -6,6 +6,7 @@ import type { Plan, PlannedJob } from '../model/plan.js';
 import { isAllowedFailure, shouldRetry } from './failure-policy.js';
 import { type AttemptOutcome, runJobAttempt } from './job-lifecycle.js';
 import { JobLog } from './job-log.js';
+import { startStep } from '../log/step-timings.js';
 import { effectiveVariables, maskedValues } from './job-variables.js';
 import { type Clock, type DotenvVariable, type EngineOptions, type JobRoute, type TimerHandle, systemClock } from './options.js';
 import { type Decision, type StatusInput, compositeStatus, decide, isOptionalManual, pipelineStatus } from './prerequisites.js';
@@ -205,6 +206,7 @@ class PipelineRun {
     this.writeHeader(state.log, route);
     const { services, sourceDir, stateDir, pipelineId, defaultTimeoutSeconds, onJobFailure } = this.options;
     const executor = route.executor;
+    const timed = startStep(state.job.name, 'job');
     runJobAttempt({
       job: state.job,
       jobId: state.attempts === 1 ? state.index + 1 : this.nextRetryJobId++,
@@ -216,7 +218,10 @@ class PipelineRun {
       clock: this.clock,
       options: { executor, services, sourceDir, stateDir, pipelineId, defaultTimeoutSeconds, onJobFailure },
     }).then(
-      (outcome) => this.guard(() => this.attemptDone(state, outcome, startTime)),
+      (outcome) => {
+        timed();
+        this.guard(() => this.attemptDone(state, outcome, startTime));
+      },
       (error: unknown) => this.fail(error),
     );
   }

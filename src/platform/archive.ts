@@ -1,10 +1,40 @@
 // Tar archives on the host: the only module that imports node-tar. Executors use it for copyIn/copyOut,
 // artifacts/ for filtering archives into the local artifact and cache store. Extraction never writes
 // outside its target directory: node-tar refuses `..` entries (which fails the extraction here).
+// node-tar is imported on first use, not with the module: most runs never archive anything, and
+// loading it cost every `glci run` start-up.
 import { mkdir } from 'node:fs/promises';
 import { PassThrough, Readable, type Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import * as tar from 'tar';
+import type * as tarTypes from 'tar';
+
+type Tar = typeof tarTypes;
+let tarModule: Promise<Tar> | undefined;
+
+function loadTar(): Promise<Tar> {
+  tarModule ??= import('tar');
+  return tarModule;
+}
+
+/** What lazyStream needs of node-tar's (minipass) streams. */
+interface TarSource {
+  pipe(destination: PassThrough): unknown;
+  on(event: 'error', listener: (error: unknown) => void): unknown;
+}
+
+/** A stream to hand out at once, fed by what `make` builds once node-tar is loaded. */
+function lazyStream(make: (tar: Tar) => TarSource): Readable {
+  const output = new PassThrough();
+  loadTar().then(
+    (tar) => {
+      const source = make(tar);
+      source.on('error', (error) => output.destroy(error instanceof Error ? error : new Error(String(error))));
+      source.pipe(output);
+    },
+    (error: unknown) => output.destroy(error instanceof Error ? error : new Error(String(error))),
+  );
+  return output;
+}
 
 export type ArchiveEntryType = 'file' | 'directory' | 'symlink' | 'other';
 
@@ -21,7 +51,7 @@ export interface ArchiveEntryInfo {
 /** A tar stream of `paths` (relative to `cwd`, directories recursively); symlinks stay links. */
 export function packPaths(cwd: string, paths: string[]): Readable {
   if (paths.length === 0) return emptyArchive();
-  return Readable.from(tar.c({ cwd, portable: true, follow: false }, paths));
+  return lazyStream((tar) => tar.c({ cwd, portable: true, follow: false }, paths));
 }
 
 /** An archive with no entries (two zero blocks). */
@@ -31,7 +61,7 @@ export function emptyArchive(): Readable {
 
 /** Extracts a tar stream into `dir` (created when missing), overwriting existing files. */
 export async function extractArchive(input: Readable, dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true });
+  const [tar] = await Promise.all([loadTar(), mkdir(dir, { recursive: true })]);
   const unpack = tar.x({ cwd: dir, preserveOwner: false });
   await new Promise<void>((resolve, reject) => {
     const empty = watchForData(input);
@@ -58,7 +88,7 @@ function watchForData(input: Readable): { isEmptyArchive(code: string | undefine
 }
 
 /** node-tar reports damaged archives and refused entries as warnings; treat them as errors, informational ones aside. */
-function rejectOnWarnings(emitter: tar.Parser | tar.Unpack, empty: { isEmptyArchive(code: string): boolean }, reject: (error: Error) => void): void {
+function rejectOnWarnings(emitter: tarTypes.Parser | tarTypes.Unpack, empty: { isEmptyArchive(code: string): boolean }, reject: (error: Error) => void): void {
   emitter.on('warn', (code: string, message: string | Error) => {
     if (code === 'TAR_ENTRY_INFO' || empty.isEmptyArchive(code)) return;
     reject(new Error(`${code}: ${message instanceof Error ? message.message : message}`));
@@ -84,14 +114,15 @@ function entryType(type: string): ArchiveEntryType {
   return 'other';
 }
 
-function describe(entry: tar.ReadEntry): ArchiveEntryInfo | null {
+function describe(entry: tarTypes.ReadEntry): ArchiveEntryInfo | null {
   const path = normalizeEntryPath(entry.path);
   if (path === null) return null;
   return { path, type: entryType(entry.type), size: entry.size ?? 0, mtime: entry.mtime };
 }
 
 /** Runs a node-tar parser over `input`; `onEntry` must consume or resume every entry it gets. */
-async function parse(input: Readable, onEntry: (entry: tar.ReadEntry, info: ArchiveEntryInfo | null) => void): Promise<void> {
+async function parse(input: Readable, onEntry: (entry: tarTypes.ReadEntry, info: ArchiveEntryInfo | null) => void): Promise<void> {
+  const tar = await loadTar();
   const parser = new tar.Parser();
   const done = new Promise<void>((resolve, reject) => {
     parser.on('end', () => resolve());
@@ -99,7 +130,7 @@ async function parse(input: Readable, onEntry: (entry: tar.ReadEntry, info: Arch
     input.on('error', reject);
     rejectOnWarnings(parser, watchForData(input), reject);
   });
-  parser.on('entry', (entry: tar.ReadEntry) => onEntry(entry, describe(entry)));
+  parser.on('entry', (entry: tarTypes.ReadEntry) => onEntry(entry, describe(entry)));
   input.pipe(parser);
   await done;
 }
@@ -109,6 +140,7 @@ async function parse(input: Readable, onEntry: (entry: tar.ReadEntry, info: Arch
  * (nothing is held in memory). Entries whose path would leave the root are dropped.
  */
 export async function filterArchive(input: Readable, keep: (entry: ArchiveEntryInfo) => boolean, output: Writable): Promise<void> {
+  const tar = await loadTar();
   const pack = new tar.Pack({ portable: true });
   const written = finished(output);
   pack.pipe(output);
@@ -164,12 +196,14 @@ export interface ArchivePart {
  */
 export function joinArchives(parts: ArchivePart[], options: { owner?: { uid: number; gid: number } } = {}): Readable {
   const owner = options.owner;
-  // With an owner every entry is re-owned (files a container's user must be able to change).
-  const pack = new tar.Pack({ portable: owner === undefined });
   const output = new PassThrough();
-  pack.pipe(output);
   void (async () => {
+    let pack: tarTypes.Pack | undefined;
     try {
+      const tar = await loadTar();
+      // With an owner every entry is re-owned (files a container's user must be able to change).
+      pack = new tar.Pack({ portable: owner === undefined });
+      pack.pipe(output);
       for (const part of parts) {
         const input = await part.open();
         if (input === null) continue;
@@ -185,13 +219,13 @@ export function joinArchives(parts: ArchivePart[], options: { owner?: { uid: num
             entry.gid = owner.gid;
             entry.uname = entry.gname = undefined;
           }
-          pack.add(entry);
+          pack?.add(entry);
         });
       }
       pack.end();
     } catch (error) {
       output.destroy(error as Error);
-      pack.end();
+      pack?.end();
     }
   })();
   return output;
@@ -199,6 +233,10 @@ export function joinArchives(parts: ArchivePart[], options: { owner?: { uid: num
 
 /** An archive holding only directory entries (the parents of each path too), owned by `owner`. */
 export function directoriesArchive(paths: string[], owner: { uid: number; gid: number }): Readable {
+  return lazyStream((tar) => directoryEntries(tar, paths, owner));
+}
+
+function directoryEntries(tar: Tar, paths: string[], owner: { uid: number; gid: number }): tarTypes.Pack {
   const pack = new tar.Pack({ portable: false });
   const seen = new Set<string>();
   for (const path of paths) {
@@ -215,5 +253,5 @@ export function directoriesArchive(paths: string[], owner: { uid: number; gid: n
     }
   }
   pack.end();
-  return Readable.from(pack as unknown as AsyncIterable<Buffer>);
+  return pack;
 }

@@ -43,8 +43,9 @@ export async function copyCheckout(
   signal: AbortSignal,
 ): Promise<number> {
   const selected = files.filter((f) => skipPrefix === null || (f !== skipPrefix && !f.startsWith(`${skipPrefix}/`)));
-  const made = new Set<string>();
   await mkdir(targetDir, { recursive: true });
+  // Folders known to exist: files at the top level need no mkdir of their own.
+  const made = new Set<string>([targetDir]);
   for (let i = 0; i < selected.length; i += PARALLEL_COPIES) {
     signal.throwIfAborted();
     await Promise.all(selected.slice(i, i + PARALLEL_COPIES).map((rel) => copyOne(sourceDir, targetDir, rel, made)));

@@ -4,7 +4,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { constants } from 'node:os';
 import { basename, join } from 'node:path';
-import { execa } from 'execa';
 import { ExecutorError } from '../../errors.js';
 import type { ShellOptions } from '../executor.js';
 import { SOURCE_GITLAB_ENV, shellBanner, shellVariables } from '../shell-session.js';
@@ -35,6 +34,8 @@ export async function openInteractiveShell(spec: InteractiveShellSpec, options: 
   for (const file of files) await writeFile(join(spec.tmpDir, file.name), file.content, { mode: 0o600 });
   const shell = await userShell(spec.env);
   options.stdout.write(shellBanner(`Interactive ${basename(shell)}`, spec.projectDir, options.variables));
+  // Imported here, not at the top: only --shell-on-failure needs execa, and loading it cost every run.
+  const { execa } = await import('execa');
   const result = await execa('sh', ['-c', `${SOURCE_GITLAB_ENV}\nexec "$0"`, shell], {
     cwd: spec.cwd,
     env: { ...spec.env, ...env },
