@@ -15,8 +15,8 @@ type FlagValues = Readonly<Record<string, readonly string[]>>;
 export interface CompleteOptions {
   commands: readonly CompletionCommand[];
   env: Env;
-  /** The pipeline's job names for the flags on the line; default: plan it as `glci list` does. */
-  jobNames?: (flags: FlagValues, env: Env) => Promise<string[]>;
+  /** The pipeline's job names for the flags on the line (`all`: excluded ones too); default: plan it as `glci list` does. */
+  jobNames?: (flags: FlagValues, env: Env, all?: boolean) => Promise<string[]>;
   /** The presets of .glci.yml; default: read it from the project directory. */
   presetNames?: (flags: FlagValues, env: Env) => Promise<string[]>;
 }
@@ -28,25 +28,31 @@ function flagValue(flags: FlagValues, env: Env, name: string): string | undefine
 
 function contextFrom(flags: FlagValues, env: Env): ContextOptions & { file: string } {
   const value = (name: string) => flagValue(flags, env, name);
-  const cwd = value('cwd');
-  const source = value('pipeline-source');
-  const mrSource = value('mr-source-branch');
-  const mrTarget = value('mr-target-branch');
+  // The flags that decide which pipeline (and so which jobs) there is; the rest keep their defaults.
+  const entries: [keyof ContextOptions, string | undefined][] = [
+    ['cwd', value('cwd')],
+    ['source', value('source')],
+    ['pipelineSource', value('pipeline-source')],
+    ['branch', value('branch')],
+    ['tag', value('tag')],
+    ['mrSourceBranch', value('mr-source') ?? value('mr-source-branch')],
+    ['mrTargetBranch', value('mr-target') ?? value('mr-target-branch')],
+    ['defaultBranch', value('default-branch')],
+    ['changedFiles', value('changed-files')],
+  ];
   return {
-    ...(cwd ? { cwd } : {}),
+    ...Object.fromEntries(entries.filter(([, v]) => v)),
+    ...(flags['merge-request'] || env.GLCI_MERGE_REQUEST === 'true' ? { mergeRequest: true } : {}),
     file: value('file') || '.gitlab-ci.yml',
     variables: [...(flags.variable ?? [])],
-    ...(source ? { pipelineSource: source } : {}),
-    ...(mrSource ? { mrSourceBranch: mrSource } : {}),
-    ...(mrTarget ? { mrTargetBranch: mrTarget } : {}),
   };
 }
 
-/** The jobs `glci list` would show for the same flags; any problem means no names, never an error. */
-export async function pipelineJobNames(flags: FlagValues, env: Env): Promise<string[]> {
+/** The jobs `glci list` would show for the same flags (`all`: and those it leaves out); any problem means no names, never an error. */
+export async function pipelineJobNames(flags: FlagValues, env: Env, all = false): Promise<string[]> {
   try {
     const result = await listJobs(contextFrom(flags, env));
-    return result.jobs.map((j) => j.name);
+    return [...result.jobs.map((j) => j.name), ...(all ? result.excluded.map((j) => j.name) : [])];
   } catch {
     return [];
   }
@@ -70,7 +76,7 @@ export async function completeWords(words: readonly string[], options: CompleteO
     const names = await (options.presetNames ?? projectPresetNames)(need.flags, options.env);
     return [...new Set(names)].filter((n) => n.startsWith(need.prefix)).sort().map((n) => `${need.head}${n}`);
   }
-  const names = await (options.jobNames ?? pipelineJobNames)(need.flags, options.env);
+  const names = await (options.jobNames ?? pipelineJobNames)(need.flags, options.env, need.all === true);
   const given = new Set(need.exclude);
   return [...new Set(names)].filter((n) => n.startsWith(need.prefix) && !given.has(n));
 }

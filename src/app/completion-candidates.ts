@@ -24,8 +24,11 @@ export interface CompletionCommand {
 
 export type CompletionNeed =
   | { kind: 'candidates'; candidates: string[] }
-  /** Job names of the pipeline, minus those already named, that start with `prefix`. */
-  | { kind: 'jobs'; prefix: string; exclude: string[]; flags: Readonly<Record<string, readonly string[]>> }
+  /**
+   * Job names of the pipeline, minus those already named, that start with `prefix`; `all`: the jobs the
+   * pipeline leaves out as well (`glci explain` is mostly asked about those).
+   */
+  | { kind: 'jobs'; prefix: string; exclude: string[]; flags: Readonly<Record<string, readonly string[]>>; all?: boolean }
   /** The value of `--preset`: the preset names of .glci.yml (`head` is `--preset=` when written so). */
   | { kind: 'presets'; prefix: string; head: string; flags: Readonly<Record<string, readonly string[]>> };
 
@@ -123,5 +126,9 @@ export function analyseCompletion(commands: readonly CompletionCommand[], words:
   if (scanned.awaitingValue) return { kind: 'candidates', candidates: matching(scanned.awaitingValue.options ?? [], current) };
   if (current.startsWith('-') && !scanned.afterDoubleDash) return { kind: 'candidates', candidates: flagCandidates(command, scanned, current) };
   if (command.args[0]?.name === 'jobs') return { kind: 'jobs', prefix: current, exclude: scanned.positional, flags: scanned.flags };
+  // A single `job` argument (glci explain): any job of the configuration, in the pipeline or not.
+  if (command.args[0]?.name === 'job' && scanned.positional.length === 0) {
+    return { kind: 'jobs', prefix: current, exclude: [], flags: scanned.flags, all: true };
+  }
   return { kind: 'candidates', candidates: matching(command.args[scanned.positional.length]?.options ?? [], current) };
 }

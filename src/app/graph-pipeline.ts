@@ -3,6 +3,7 @@
 import type { ConfigDiagnostic } from '../model/config.js';
 import { planPipeline } from '../planner/index.js';
 import { graphOf, renderGraph, type GraphFormat, type PipelineGraph } from '../reporters/graph/index.js';
+import { planWithComparisons } from './compare-diffs.js';
 import { buildPipelineContext, type ContextOptions } from './pipeline-context.js';
 import { loadProjectConfig } from './load-config.js';
 import { maskingErrors } from './mask-errors.js';
@@ -14,6 +15,8 @@ export interface GraphOptions extends ContextOptions {
   format: GraphFormat;
   /** Terminal width for the `text` format. */
   width?: number;
+  /** `--offline`: includes only from the include cache. */
+  offline?: boolean;
 }
 
 export interface GraphResult {
@@ -27,8 +30,8 @@ export interface GraphResult {
 export async function graphPipeline(options: GraphOptions): Promise<GraphResult> {
   const ctx = await buildPipelineContext(options);
   return maskingErrors(ctx, async () => {
-    const config = await loadProjectConfig(ctx, options.file);
-    const plan = planPipeline(config, ctx);
+    const config = await loadProjectConfig(ctx, options.file, { offline: options.offline === true });
+    const { result: plan } = await planWithComparisons(config, ctx, (c) => planPipeline(config, c));
     return {
       graph: graphOf(plan),
       rendered: renderGraph(plan, options.format, options.width),

@@ -14,6 +14,7 @@ import { createHookCheckout } from '../platform/hook-checkout.js';
 import { detachFromHookGit, readStdin } from '../platform/hook-environment.js';
 import { repositoryLayout } from '../platform/hook-git.js';
 import { loadProjectConfig } from './load-config.js';
+import { planWithComparisons } from './compare-diffs.js';
 import { buildPipelineContext } from './pipeline-context.js';
 import { PROJECT_VARIABLES_FILE } from './user-variables.js';
 import { PROJECT_FILE } from './project-settings.js';
@@ -86,7 +87,7 @@ interface TargetPlan {
 
 async function planTarget(ctx: PipelineContext, options: HookRunOptions, target: HookTarget): Promise<TargetPlan> {
   const config = await loadProjectConfig(ctx, options.file);
-  const plan = planPipeline(config, ctx);
+  const { result: plan } = await planWithComparisons(config, ctx, (c) => planPipeline(config, c));
   const definitions = new Set(config.jobs.map((j) => j.name));
   const selected = selectHookJobs(plan, config.stages, definitions, { jobs: options.jobs, ...(options.stage ? { stage: options.stage } : {}) });
   if (selected.names.length > 0) return { selected };

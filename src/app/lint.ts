@@ -16,13 +16,15 @@ export interface LintResult {
 
 export interface LintOptions extends ContextOptions {
   file: string;
+  /** `--offline`: includes only from the include cache. */
+  offline?: boolean;
 }
 
 /** Throws ConfigError (every problem found) when the configuration is invalid. */
 export async function lintPipeline(options: LintOptions): Promise<LintResult> {
   const ctx = await buildPipelineContext(options);
   return maskingErrors(ctx, async () => {
-    const config = await loadProjectConfig(ctx, options.file);
+    const config = await loadProjectConfig(ctx, options.file, { offline: options.offline === true });
     return { valid: true, files: config.files, warnings: config.warnings, merged: config.merged };
   });
 }

@@ -2,6 +2,8 @@
 import type { AllowFailure, ConfigDiagnostic } from '../model/config.js';
 import type { ExcludedJob, Plan } from '../model/plan.js';
 import { planPipeline } from '../planner/index.js';
+import { MASKED } from '../variables/index.js';
+import { planWithComparisons } from './compare-diffs.js';
 import { buildPipelineContext, type ContextOptions } from './pipeline-context.js';
 import { loadProjectConfig } from './load-config.js';
 import { maskingErrors } from './mask-errors.js';
@@ -19,6 +21,8 @@ export interface ListedJob {
   resourceGroup: string | null;
   environment: string | null;
   trigger: boolean;
+  /** With `--show-variables`: the job's variables as planned (predefined, YAML, user; masked ones hidden), unexpanded. */
+  variables?: Record<string, string>;
 }
 
 export interface ListResult {
@@ -30,6 +34,10 @@ export interface ListResult {
 
 export interface ListOptions extends ContextOptions {
   file: string;
+  /** Include each job's variables (`glci list --show-variables`). */
+  showVariables?: boolean;
+  /** `--offline`: includes only from the include cache. */
+  offline?: boolean;
 }
 
 export function toListedJobs(plan: Plan): ListedJob[] {
@@ -51,10 +59,16 @@ export function toListedJobs(plan: Plan): ListedJob[] {
 export async function listJobs(options: ListOptions): Promise<ListResult> {
   const ctx = await buildPipelineContext(options);
   return maskingErrors(ctx, async () => {
-    const config = await loadProjectConfig(ctx, options.file);
-    const plan = planPipeline(config, ctx);
+    const config = await loadProjectConfig(ctx, options.file, { offline: options.offline === true });
+    const { result: plan } = await planWithComparisons(config, ctx, (c) => planPipeline(config, c));
+    const jobs = toListedJobs(plan);
+    if (options.showVariables) {
+      plan.jobs.forEach((job, i) => {
+        jobs[i]!.variables = Object.fromEntries(job.variables.map((v) => [v.key, v.masked ? MASKED : v.value]));
+      });
+    }
     return {
-      jobs: toListedJobs(plan),
+      jobs,
       excluded: plan.excluded,
       notCreatedReason: plan.notCreatedReason ?? null,
       warnings: config.warnings,

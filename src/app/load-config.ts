@@ -1,9 +1,14 @@
-// Reads and resolves the pipeline configuration of a project with the real file/git/https reader.
+// Reads and resolves the pipeline configuration of a project with the real reader (files, git,
+// the GitLab API and HTTPS through the include cache).
 import type { PipelineConfig } from '../model/config.js';
 import type { PipelineContext } from '../model/plan.js';
 import { loadPipelineConfig } from '../config/index.js';
+import { pipelineChangedFiles } from '../planner/index.js';
 import { createFileSourceReader } from '../platform/source-reader.js';
 import { predefinedVariables } from '../variables/index.js';
+import { includeReaderOptions, type IncludeOptions } from './include-sources.js';
+
+export type { IncludeOptions } from './include-sources.js';
 
 /**
  * Variables visible to `include:` (GitLab §4.3): predefined project/pipeline variables and the
@@ -15,11 +20,10 @@ export function includeVariables(ctx: PipelineContext): Record<string, string> {
   return vars;
 }
 
-export async function loadProjectConfig(ctx: PipelineContext, file: string): Promise<PipelineConfig> {
-  const reader = createFileSourceReader({
-    projectDir: ctx.projectDir,
-    ...(process.env.GLCI_GITLAB_URL ? { gitlabUrl: process.env.GLCI_GITLAB_URL } : {}),
-    ...(process.env.GLCI_GITLAB_TOKEN ? { gitlabToken: process.env.GLCI_GITLAB_TOKEN } : {}),
-  });
-  return loadPipelineConfig({ projectDir: ctx.projectDir, file, reader, variables: includeVariables(ctx) });
+/** `include` has the GitLab instance, the include cache and `--offline` (app/include-sources.ts). */
+export async function loadProjectConfig(ctx: PipelineContext, file: string, include: IncludeOptions = {}): Promise<PipelineConfig> {
+  const reader = createFileSourceReader(includeReaderOptions(ctx.projectDir, include, process.env));
+  // include:rules:changes sees the same diff as job rules (none for tags, schedules, web pipelines, ...).
+  const changed = pipelineChangedFiles(ctx);
+  return loadPipelineConfig({ projectDir: ctx.projectDir, file, reader, variables: includeVariables(ctx), ...(changed ? { changedPaths: changed } : {}) });
 }

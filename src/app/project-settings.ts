@@ -36,6 +36,8 @@ export interface AppliedSettings {
   jobs: string[];
   /** Variables layers, lowest first, between ~/.glci/variables.yml and .glci-variables.yml. */
   variableLayers: UserVariables[];
+  /** Where each of `variableLayers` came from (a variables file, `<file> variables:`, a preset), for glci explain. */
+  variableLayerOrigins: string[];
   warnings: ConfigDiagnostic[];
 }
 
@@ -116,15 +118,15 @@ function flagValues(settings: ProjectSettings, preset: FoundPreset | null, isOpe
   return values;
 }
 
-async function variablesLayers(file: ProjectFile | null): Promise<UserVariables[]> {
+async function variablesLayers(file: ProjectFile | null): Promise<{ origin: string; variables: UserVariables }[]> {
   if (!file) return [];
   const layers = await Promise.all(file.variablesFiles.map(async (path) => {
     const full = resolve(dirname(file.file), path);
     const text = await readOptional(full);
     if (text === null) throw new UsageError(`${where(file, 'variables-files')}: variables file ${full} does not exist`, 'create it, or remove it from variables-files');
-    return parseVariablesFile(text, full);
+    return { origin: full, variables: parseVariablesFile(text, full) };
   }));
-  return [...layers, asUserVariables(file.variables)];
+  return [...layers, { origin: `${file.file} variables`, variables: asUserVariables(file.variables) }];
 }
 
 function asUserVariables(values: Record<string, string>): UserVariables {
@@ -138,11 +140,12 @@ function asUserVariables(values: Record<string, string>): UserVariables {
 export async function applySettings(settings: ProjectSettings, options: { preset?: string; isOpen: (flag: string) => boolean }): Promise<AppliedSettings> {
   const preset = options.preset ? findPreset(settings, options.preset) : null;
   const layers = [...(await variablesLayers(settings.user)), ...(await variablesLayers(settings.project))];
-  if (preset) layers.push(asUserVariables(preset.preset.variables));
+  if (preset) layers.push({ origin: `preset ${preset.name} of ${preset.file.file}`, variables: asUserVariables(preset.preset.variables) });
   return {
     values: flagValues(settings, preset, options.isOpen),
     jobs: preset?.preset.jobs ?? [],
-    variableLayers: layers,
+    variableLayers: layers.map((l) => l.variables),
+    variableLayerOrigins: layers.map((l) => l.origin),
     warnings: [...(settings.user?.warnings ?? []), ...(settings.project?.warnings ?? [])],
   };
 }

@@ -1,27 +1,30 @@
 // Use case behind `glci run`: plan the pipeline for the checkout, narrow it to the named jobs, route
 // each job to a runner of config.toml and an executor, run it with the chosen reporter, and map the
 // result to an exit status.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GlciError } from '../errors.js';
 import type { ConfigDiagnostic } from '../model/config.js';
 import type { PipelineResult } from '../model/events.js';
 import type { PipelineContext, Plan, PlannedJob } from '../model/plan.js';
 import type { Executor } from '../executors/executor.js';
-import { createShellExecutor } from '../executors/shell/shell-executor.js';
+import { createShellExecutor, type PipelineCheckout } from '../executors/shell/shell-executor.js';
 import type { DockerSettings, RunnerConfig } from '../model/runner.js';
 import { type JobRoute, exitCodeFor, hasSystemFailure, runPipeline } from '../engine/index.js';
 import { planPipeline } from '../planner/index.js';
 import { fanOut, type OutputStream } from '../reporters/index.js';
 import { listenForInterrupts } from '../platform/signals.js';
+import { enableStepTimings, endStepStartedAt, formatStepTimings, stepTimings, stepTimingsEnabled, timeStep } from '../log/step-timings.js';
 import { assignExecutors, createExecutorRegistry, defaultConcurrency, parseRequestedExecutor } from './executors.js';
 import { createJobServices, type RunnerScripts } from './job-services.js';
+import { pipelineCheckout } from './pipeline-checkout.js';
 import { loadProjectConfig } from './load-config.js';
 import { loadRunnerConfig } from './load-runner-config.js';
-import { defaultRunnerConfig } from '../runner-config/index.js';
+import { defaultRunnerConfig } from '../runner-config/defaults.js';
 import { describeAssignments, runnerLabels, withRunnerVariables } from './runner-routing.js';
 import { maskingErrors } from './mask-errors.js';
 import { buildPipelineContext, type ContextOptions } from './pipeline-context.js';
+import { planWithComparisons } from './compare-diffs.js';
 import { registerRun } from './run-registry.js';
 import { openRunOutput } from './run-output.js';
 import { openRunEventsFile } from './run-events-file.js';
@@ -63,6 +66,8 @@ export interface RunOptions extends ContextOptions {
   env: Readonly<Record<string, string | undefined>>;
   /** Set by `glci run --watch` (app/watch-pipeline.ts) for each run of its loop. */
   cycle?: RunCycle;
+  /** `--offline`: includes only from the include cache. */
+  offline?: boolean;
 }
 
 export interface RunOutcome {
@@ -77,10 +82,12 @@ const EXIT_SYSTEM_FAILURE = 3;
  * The state directory holds a `.gitignore` of `*` so it never shows in `git status` nor in a job's
  * copy of the project, without glci editing the user's own .gitignore.
  */
-async function prepareStateDir(stateDir: string): Promise<void> {
+function prepareStateDir(stateDir: string): void {
   try {
-    await mkdir(stateDir, { recursive: true });
-    await writeFile(join(stateDir, '.gitignore'), '# created by glci: builds, caches and artifacts of local runs\n*\n', { flag: 'w' });
+    // Synchronous: two calls of microseconds, where each trip through libuv's thread pool would wait
+    // behind the repository template's work (app/pipeline-checkout.ts).
+    mkdirSync(stateDir, { recursive: true });
+    writeFileSync(join(stateDir, '.gitignore'), '# created by glci: builds, caches and artifacts of local runs\n*\n', { flag: 'w' });
   } catch (error) {
     // A system problem, not a glci bug: exit status 3 with the cause, before any job starts.
     const reason = error instanceof Error ? error.message : String(error);
@@ -89,33 +96,44 @@ async function prepareStateDir(stateDir: string): Promise<void> {
 }
 
 export async function runPipelineCommand(options: RunOptions): Promise<RunOutcome> {
+  if (options.env.GLCI_DEBUG_TIMINGS === '1') enableStepTimings();
+  // From the process's start to here: Node, oclif, the command's modules, flag parsing.
+  endStepStartedAt('-', 'startup', 0);
   if (options.shellOnFailure) requireTerminal(options.shellOnFailure);
-  const built = await buildPipelineContext(options);
+  const built = await timeStep('-', 'context', () => buildPipelineContext(options));
   const ctx = options.cycle ? options.cycle.context(built) : built;
-  return maskingErrors(ctx, () => runInContext(ctx, options));
+  try {
+    return await maskingErrors(ctx, () => runInContext(ctx, options));
+  } finally {
+    if (stepTimingsEnabled()) options.stderr.write(formatStepTimings(stepTimings()));
+  }
 }
 
 async function runInContext(ctx: PipelineContext, options: RunOptions): Promise<RunOutcome> {
-  const config = await loadProjectConfig(ctx, options.file);
-  const planned = planPipeline(config, ctx);
+  const checkout = pipelineCheckout(ctx);
+  // With --executor shell every job copies the checkout: its repository template is read meanwhile.
+  if (options.executor === 'shell' && !options.shellInPlace) checkout.start();
+  const config = await timeStep('-', 'config', () => loadProjectConfig(ctx, options.file, { offline: options.offline === true, notes: options.stderr }));
+  const { result: planned } = await timeStep('-', 'plan', () => planWithComparisons(config, ctx, (c) => planPipeline(config, c)));
   if (planned.notCreatedReason) {
     options.stderr.write(`No pipeline: ${planned.notCreatedReason}\n`);
     return { exitCode: 0, result: null, warnings: config.warnings };
   }
   const selected = options.cycle ? options.cycle.select(planned) : selectJobs(planned, { names: options.jobs, withNeeds: options.withNeeds });
   if (!selected) return { exitCode: 0, result: null, warnings: config.warnings };
-  const setup = await setUpRunners(selected.plan, await runnerConfigFor(options), options);
+  const setup = await timeStep('-', 'runners', async () => setUpRunners(selected.plan, await runnerConfigFor(options), options, checkout));
+  if (setup.executorNames.includes('shell') && !options.shellInPlace) checkout.start();
   for (const note of unsetVariableNotes(selected.plan.jobs)) options.stderr.write(`${note}\n`);
   const stateDir = options.stateDir ?? join(ctx.projectDir, '.glci');
-  await prepareStateDir(stateDir);
+  await timeStep('-', 'state-dir', async () => prepareStateDir(stateDir));
   // A marker naming this process, so `glci clean` never removes what a live run is using.
-  const release = await registerRun(stateDir, ctx.pipelineId, ctx.projectDir);
+  const release = await timeStep('-', 'register-run', () => registerRun(stateDir, ctx.pipelineId, ctx.projectDir));
   // Every run's events stay under the state directory for `glci report`, whatever the chosen reporter.
-  const record = await openRunEventsFile(stateDir, ctx.pipelineId, options.stderr);
+  const record = await timeStep('-', 'events-file', () => openRunEventsFile(stateDir, ctx.pipelineId, options.stderr));
   const shells = options.shellOnFailure ? createDebugShells({ terminal: options.shellOnFailure, stderr: options.stderr, output: options.stdout }) : undefined;
   const output = await openRunOutput({ ...options, stdout: shells ? shells.output : options.stdout, terminalTaken: shells !== undefined || options.cycle !== undefined });
   const result = await runWithInterrupts({ ...options, stderr: output.notices }, shells, output.bindInterrupt, (signals) =>
-    runPipeline(setup.plan, {
+    timeStep('-', 'pipeline', () => runPipeline(setup.plan, {
       executor: setup.executor,
       route: setup.route,
       executorNames: setup.executorNames,
@@ -137,8 +155,8 @@ async function runInContext(ctx: PipelineContext, options: RunOptions): Promise<
       ...(shells ? { onJobFailure: shells.onJobFailure } : {}),
       playJobs: [...selected.played, ...ctx.playedManualJobs],
       userVariableKeys: Object.keys(ctx.userVariables),
-    }),
-  ).finally(() => Promise.all([output.close(), release(), record.close()]));
+    })),
+  ).finally(() => timeStep('-', 'close', () => Promise.all([output.close(), release(), record.close()])));
   const exitCode = result.interrupted ? 130 : hasSystemFailure(result.value) ? EXIT_SYSTEM_FAILURE : exitCodeFor(result.value);
   return { exitCode, result: result.value, warnings: config.warnings };
 }
@@ -206,7 +224,7 @@ interface RunnerSetup {
  * why. Without a config file the built-in runner takes every job whatever its tags: tags name the user's
  * real runners, which a local run does not have.
  */
-async function setUpRunners(plan: Plan, config: RunnerConfig, options: RunOptions): Promise<RunnerSetup> {
+async function setUpRunners(plan: Plan, config: RunnerConfig, options: RunOptions, checkout: PipelineCheckout): Promise<RunnerSetup> {
   const requested = parseRequestedExecutor(options.executor);
   const ignoreTags = (options.ignoreTags ?? false) || config.file === null;
   const assignments = await assignExecutors(plan.jobs, config.runners, { ignoreTags, env: options.env, ...(requested ? { requested } : {}) });
@@ -216,6 +234,8 @@ async function setUpRunners(plan: Plan, config: RunnerConfig, options: RunOption
     shellInPlace: options.shellInPlace ?? false,
     docker: assignments.docker,
     dockerDefaults: defaultDockerSettings(),
+    // Found once for the pipeline: every job of the pipeline gets the same checkout.
+    checkout,
   });
   const labels = runnerLabels(config.runners);
   const runnerOf = (job: PlannedJob) => {

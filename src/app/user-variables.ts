@@ -43,10 +43,34 @@ export async function loadUserVariables(
   home = homedir(),
   projectLayers: readonly UserVariables[] = [],
 ): Promise<UserVariables> {
+  const layers = await loadUserVariableLayers(projectDir, flags, home, projectLayers);
+  return Object.assign({}, ...layers.map((l) => l.variables)) as UserVariables;
+}
+
+/** One source of user variables and where it came from (`glci explain` shows each). */
+export interface UserVariableLayer {
+  /** The file's path, `--variable`, or the origin given for a .glci.yml layer. */
+  origin: string;
+  variables: UserVariables;
+}
+
+/** The sources loadUserVariables merges, lowest first; `projectOrigins` names the .glci.yml layers. */
+export async function loadUserVariableLayers(
+  projectDir: string,
+  flags: readonly string[],
+  home = homedir(),
+  projectLayers: readonly UserVariables[] = [],
+  projectOrigins: readonly string[] = [],
+): Promise<UserVariableLayer[]> {
   const files = [join(home, '.glci', 'variables.yml'), join(projectDir, PROJECT_VARIABLES_FILE)];
-  const layers = await Promise.all(files.map(async (f) => {
+  const [homeLayer, projectFile] = await Promise.all(files.map(async (f) => {
     const text = await readOptional(f);
-    return text === null ? {} : parseVariablesFile(text, f);
+    return { origin: f, variables: text === null ? {} : parseVariablesFile(text, f) };
   }));
-  return Object.assign({}, layers[0], ...projectLayers, layers[1], parseVariableFlags(flags)) as UserVariables;
+  return [
+    homeLayer!,
+    ...projectLayers.map((variables, i) => ({ origin: projectOrigins[i] ?? '.glci.yml', variables })),
+    projectFile!,
+    { origin: '--variable', variables: parseVariableFlags(flags) },
+  ];
 }

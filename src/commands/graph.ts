@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { contextFlags, contextOptionsFrom } from '../cli/context-flags.js';
+import { includeFlags, includeOptionsFrom } from '../cli/include-flags.js';
 import { printWarnings } from '../cli/diagnostics.js';
 import { graphPipeline, type PipelineGraph } from '../app/graph-pipeline.js';
 
@@ -14,6 +15,7 @@ export default class Graph extends BaseCommand {
   ];
   static override flags = {
     ...contextFlags,
+    ...includeFlags,
     format: Flags.string({
       description: 'text (terminal drawing), mermaid (flowchart) or dot (Graphviz)',
       options: ['text', 'mermaid', 'dot'],
@@ -27,6 +29,7 @@ export default class Graph extends BaseCommand {
     const format = flags.format === 'mermaid' || flags.format === 'dot' ? flags.format : 'text';
     const result = await graphPipeline({
       ...contextOptionsFrom(flags),
+      ...includeOptionsFrom(flags),
       file: flags.file,
       format,
       ...(process.stdout.columns ? { width: process.stdout.columns } : {}),

@@ -1,6 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { contextFlags, contextOptionsFrom } from '../cli/context-flags.js';
+import { includeFlags, includeOptionsFrom } from '../cli/include-flags.js';
 import { printWarnings } from '../cli/diagnostics.js';
 import { withProjectFile } from '../cli/project-flags.js';
 import { runPipelineCommand, type RunOptions } from '../app/run-pipeline.js';
@@ -20,6 +21,7 @@ export default class Run extends BaseCommand {
   static override args = { jobs: Args.string({ description: 'Job names (GitLab\'s names, e.g. "test 1/3", "deploy: [aws, app1]")' }) };
   static override flags = {
     ...contextFlags,
+    ...includeFlags,
     preset: Flags.string({ description: 'Run a preset of .glci.yml (its jobs, variables and flags; the command line wins)', env: 'GLCI_PRESET' }),
     needs: Flags.boolean({ description: 'Also run the jobs the named jobs need, transitively', env: 'GLCI_NEEDS' }),
     executor: Flags.string({
@@ -58,6 +60,7 @@ export default class Run extends BaseCommand {
     const { flags, argv } = await withProjectFile(await this.parse(Run), Run.flags);
     const options: RunOptions = {
       ...contextOptionsFrom(flags),
+      ...includeOptionsFrom(flags),
       manual: flags.manual ?? [],
       file: flags.file,
       jobs: argv as string[],

@@ -12,20 +12,28 @@ export type SourceProject =
   | { kind: 'component'; path: string; version: string };
 
 export type FileResult =
-  /** `origin` is how the file is named in messages (a path, a URL); defaults to the path asked for. */
-  | { status: 'ok'; content: string; origin?: string }
+  /**
+   * `origin` is how the file is named in messages (a path, a URL); defaults to the path asked for.
+   * `resolved`: the release a component version (`~latest`, `1`, `1.2`) was resolved to.
+   */
+  | { status: 'ok'; content: string; origin?: string; resolved?: { version: string; sha: string } }
   | { status: 'missing-file'; hint?: string }
   | { status: 'missing-project'; hint?: string }
   | { status: 'missing-ref' }
+  /** A component's `~latest`: the project has no released semantic version. */
+  | { status: 'no-release' }
   /** The source could not be reached (network, permissions); `message` says why. */
-  | { status: 'unavailable'; message: string; hint?: string };
+  | { status: 'unavailable'; message: string; hint?: string }
+  /** Offline, and the file was never fetched: `message` says what to fetch. */
+  | { status: 'not-cached'; message: string };
 
 export type RemoteResult =
   | { status: 'ok'; content: string }
-  | { status: 'timeout' }
-  | { status: 'socket'; message?: string }
+  | { status: 'timeout'; hint?: string }
+  | { status: 'socket'; message?: string; hint?: string }
   | { status: 'http-error'; message?: string }
-  | { status: 'http-status'; code: number };
+  | { status: 'http-status'; code: number }
+  | { status: 'not-cached'; message: string };
 
 export interface SourceReader {
   /** A file of `project` at `path` (relative to the repository root, no leading slash). */

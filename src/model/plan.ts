@@ -44,7 +44,43 @@ export type PipelineSource =
   | 'external_pull_request_event'
   | 'chat'
   | 'webide'
-  | 'external';
+  | 'external'
+  | 'security_orchestration_policy'
+  | 'ondemand_dast_scan'
+  | 'ondemand_dast_validation';
+
+/** `CI_MERGE_REQUEST_EVENT_TYPE`: a detached MR pipeline, a merged results pipeline, or a merge train's. */
+export type MergeRequestEventType = 'detached' | 'merged_result' | 'merge_train';
+
+/** The merge request of a `merge_request_event` pipeline. */
+export interface MergeRequestFacts {
+  iid: number;
+  sourceBranch: string;
+  targetBranch: string;
+  title?: string;
+  labels?: string[];
+  draft?: boolean;
+  /** Default `detached`. */
+  eventType?: MergeRequestEventType;
+  /** Source and target branch heads: set in merged results and merge train pipelines only. */
+  sourceSha?: string;
+  targetSha?: string;
+  /** Merge base of target and source (`CI_MERGE_REQUEST_DIFF_BASE_SHA`). */
+  diffBaseSha?: string;
+  /** Whether the source branch is protected (default: it is the default branch). */
+  sourceProtected?: boolean;
+}
+
+/** The pull request of an `external_pull_request_event` pipeline (GitHub projects). */
+export interface ExternalPullRequestFacts {
+  iid: number;
+  sourceBranch: string;
+  targetBranch: string;
+  sourceSha: string;
+  targetSha: string;
+  sourceRepository: string;
+  targetRepository: string;
+}
 
 /** Everything the planner needs about one pipeline run, as plain data (no I/O in the planner). */
 export interface PipelineContext {
@@ -56,9 +92,24 @@ export interface PipelineContext {
   refKind: 'branch' | 'tag';
   ref: string;
   /** Merge-request facts when source is merge_request_event. */
-  mergeRequest?: { iid: number; sourceBranch: string; targetBranch: string; title?: string; labels?: string[] };
+  mergeRequest?: MergeRequestFacts;
+  /** Pull-request facts when source is external_pull_request_event. */
+  externalPullRequest?: ExternalPullRequestFacts;
+  /** `CI_COMMIT_BEFORE_SHA` (default 40 zeros: new branches, tags, MR, web, API and scheduled pipelines). */
+  beforeSha?: string;
+  /** `CI_COMMIT_REF_PROTECTED` (default: true for the default branch only, GitLab's default protection). */
+  refProtected?: boolean;
+  /** `CI_PIPELINE_SCHEDULE_DESCRIPTION` of a scheduled pipeline. */
+  scheduleDescription?: string;
   /** Files changed by the push/MR; null when no diff is available (then `changes` is always true). */
   changedFiles: string[] | null;
+  /**
+   * `rules:changes:compare_to` diffs computed before planning (the planner does no git): ref as written
+   * after variable expansion → files changed between its merge base with the pipeline commit and that
+   * commit; null when the ref does not resolve. The planner asks for a ref missing here (app/ then
+   * computes it and plans again).
+   */
+  compareDiffs?: Readonly<Record<string, readonly string[] | null>>;
   /** Repository files (tracked and untracked-not-ignored), relative, `/`-separated; for `rules:exists`. */
   files: string[];
   /** Variables given by the user (--variable, variables files): GitLab's "project variables" slot. */

@@ -4,6 +4,7 @@ import type { ChangesClause, ExistsClause } from '../model/config.js';
 import { evaluateExpression } from '../expr/index.js';
 import { expandKeyword } from '../variables/index.js';
 import { changesMatch, existsMatch, type RepositoryFiles } from './path-conditions.js';
+import type { ClauseLog } from './trace.js';
 
 export type Lookup = (name: string) => string | undefined;
 
@@ -15,6 +16,8 @@ export interface ConditionScope {
   expandedLookup: () => Lookup;
   /** Changed files, or null when the pipeline has no diff (then `changes` is always true). */
   changedFiles: readonly string[] | null;
+  /** Files changed since the merge base of `ref` (`compare_to`, already expanded) and the pipeline commit. */
+  comparedFiles: (ref: string) => readonly string[] | null;
   repository: RepositoryFiles;
   projectPath: string;
 }
@@ -25,21 +28,37 @@ export interface RuleClauses {
   exists?: ExistsClause;
 }
 
-export function clausesMatch(rule: RuleClauses, scope: ConditionScope): boolean {
-  if (rule.if !== undefined && !evaluateExpression(rule.if, scope.lookup)) return false;
-  if (rule.changes !== undefined && !changesClauseMatch(rule.changes.paths, scope)) return false;
-  if (rule.exists !== undefined && !existsClauseMatch(rule.exists, scope)) return false;
+/**
+ * `log` (glci explain only) receives each evaluated clause's result and what an `if` read; without it
+ * this costs three `undefined` checks.
+ */
+export function clausesMatch(rule: RuleClauses, scope: ConditionScope, log?: ClauseLog): boolean {
+  if (rule.if !== undefined) {
+    const result = evaluateExpression(rule.if, log === undefined ? scope.lookup : log.reading(scope.lookup));
+    log?.ifResult(rule.if, result);
+    if (!result) return false;
+  }
+  if (rule.changes !== undefined) {
+    const result = changesClauseMatch(rule.changes.paths, scope, rule.changes.compareTo);
+    log?.changesResult(rule.changes, result);
+    if (!result) return false;
+  }
+  if (rule.exists !== undefined) {
+    const result = existsClauseMatch(rule.exists, scope);
+    log?.existsResult(rule.exists, result);
+    if (!result) return false;
+  }
   return true;
 }
 
 /**
- * `changes` paths are expanded with fully expanded values, unknown variables kept as written.
- * `compare_to` needs a diff against another ref, which the context does not carry: the pipeline's
- * own changed files are used instead.
+ * `changes` paths and `compare_to` are expanded with fully expanded values, unknown variables kept as
+ * written. With `compare_to` every pipeline has a diff (against that ref), tags and schedules included.
  */
-export function changesClauseMatch(paths: readonly string[], scope: ConditionScope): boolean {
-  if (scope.changedFiles === null) return true;
-  return changesMatch(expandPaths(paths, scope.expandedLookup), scope.changedFiles);
+export function changesClauseMatch(paths: readonly string[], scope: ConditionScope, compareTo?: string): boolean {
+  const changed = compareTo === undefined ? scope.changedFiles : scope.comparedFiles(expandPaths([compareTo], scope.expandedLookup)[0]!);
+  if (changed === null) return true;
+  return changesMatch(expandPaths(paths, scope.expandedLookup), changed);
 }
 
 /**

@@ -9,6 +9,7 @@ import { effectiveOnly, evaluateOnlyExcept } from './only-except.js';
 import type { JobInstance } from './parallel.js';
 import type { PipelineFacts } from './pipeline-facts.js';
 import { evaluateJobRules } from './rules.js';
+import type { JobTrace } from './trace.js';
 import { plainVariables, valueMap, yamlVariables } from './variable-layers.js';
 
 /** A job the pipeline keeps, with what selection decided and the variables rules saw. */
@@ -25,11 +26,13 @@ export interface SelectedJob {
   layers: JobVariable[][];
   /** Unexpanded values as `rules:if` saw them (no rules:variables); GitLab also expands `tags` with them. */
   lookup: Lookup;
+  /** glci explain's record for this job, when it asked about it. */
+  trace: JobTrace | undefined;
 }
 
 export type Selection = { selected: SelectedJob } | { excluded: ExcludedJob };
 
-export function selectJob(instance: JobInstance, facts: PipelineFacts): Selection {
+export function selectJob(instance: JobInstance, facts: PipelineFacts, trace?: JobTrace): Selection {
   const def = instance.definition;
   const stageIndex = facts.stageIndex.get(def.stage);
   if (stageIndex === undefined) {
@@ -45,14 +48,14 @@ export function selectJob(instance: JobInstance, facts: PipelineFacts): Selectio
   const excluded = (reason: string): Selection => ({ excluded: { name: instance.name, stage: def.stage, reason } });
 
   if (def.rules !== null) {
-    const outcome = evaluateJobRules(def.rules, def.when, scope);
+    const outcome = evaluateJobRules(def.rules, def.when, scope, trace?.rulesLog());
     if (!outcome.included) return excluded(outcome.reason);
-    return { selected: { instance, stageIndex, rule: outcome.rule, when: outcome.when, layers, lookup } };
+    return { selected: { instance, stageIndex, rule: outcome.rule, when: outcome.when, layers, lookup, trace } };
   }
   const only = effectiveOnly(def, facts.hasWorkflowRules);
-  const reason = evaluateOnlyExcept(only, def.except, scope, facts.refs);
+  const reason = evaluateOnlyExcept(only, def.except, scope, facts.refs, trace?.policyLog(only, def.except));
   if (reason !== null) return excluded(reason);
-  return { selected: { instance, stageIndex, rule: null, when: def.when ?? 'on_success', layers, lookup } };
+  return { selected: { instance, stageIndex, rule: null, when: def.when ?? 'on_success', layers, lookup, trace } };
 }
 
 function variableLayers(instance: JobInstance, facts: PipelineFacts): JobVariable[][] {

@@ -3,6 +3,7 @@ import type { NeedDefinition, SourceLocation } from '../model/config.js';
 import type { PlannedNeed } from '../model/plan.js';
 import { ConfigError } from '../errors.js';
 import { matrixCombinations, matrixJobName } from './parallel.js';
+import type { JobTrace } from './trace.js';
 
 /** Which concrete jobs exist: in the configuration, and in this pipeline after job selection. */
 export interface JobIndex {
@@ -16,21 +17,29 @@ export interface JobIndex {
  * Concrete needs of a selected job: a need on a parallel job becomes all of its instances (or the
  * `parallel:matrix` subset); an optional need on an absent job is dropped; a non-optional one is
  * GitLab's pipeline-creation error. Cross-pipeline needs cannot be scheduled locally and are left out.
- * null (no `needs:`) stays null: stage order applies.
+ * null (no `needs:`) stays null: stage order applies. `trace`: glci explain's record of each need, noted
+ * before a missing one throws.
  */
 export function resolveNeeds(
   job: { name: string; baseName: string; matrix: Readonly<Record<string, string>> | null },
   needs: readonly NeedDefinition[] | null,
   index: JobIndex,
   location: SourceLocation | null,
+  trace?: JobTrace,
 ): PlannedNeed[] | null {
   if (needs === null) return null;
+  if (trace !== undefined) trace.needs = [];
   const jobName = job.name;
   const resolved = new Map<string, PlannedNeed>();
   for (const written of needs) {
-    if (written.pipeline !== undefined || written.project !== undefined) continue;
+    if (written.pipeline !== undefined || written.project !== undefined) {
+      trace?.need(written, [], index.present);
+      continue;
+    }
     const need = job.matrix === null ? written : interpolateMatrix(written, job.matrix, job.baseName, location);
-    for (const name of needTargets(need, index)) {
+    const targets = needTargets(need, index);
+    trace?.need(need, targets, index.present);
+    for (const name of targets) {
       if (!index.present.has(name)) {
         if (need.optional) continue;
         throw ConfigError.at(location, missingNeedMessage(jobName, name));
@@ -90,10 +99,12 @@ export function artifactSources(
   needs: readonly PlannedNeed[] | null,
   earlierStages: readonly string[],
   index: JobIndex,
+  trace?: JobTrace,
 ): string[] {
   if (dependencies !== null) {
-    const names = dependencies.flatMap((dep) => index.instancesOf.get(dep) ?? [dep]);
-    return [...new Set(names)].filter((name) => index.present.has(name));
+    const expanded = dependencies.map((dep) => index.instancesOf.get(dep) ?? [dep]);
+    trace?.dependenciesResolved(dependencies, expanded, index.present);
+    return [...new Set(expanded.flat())].filter((name) => index.present.has(name));
   }
   if (needs !== null) return needs.filter((need) => need.artifacts).map((need) => need.job);
   return earlierStages as string[];

@@ -1,9 +1,11 @@
 // Deprecated `only` / `except` job selection (spec §5.15): the job runs iff every `only` condition type
 // present is satisfied and no `except` condition type is.
 import type { JobDefinition, PolicyDefinition } from '../model/config.js';
+import type { PolicyKind } from '../model/explanation.js';
 import type { PipelineSource } from '../model/plan.js';
 import { compileRegexLiteral, evaluateExpression } from '../expr/index.js';
 import { changesClauseMatch, type ConditionScope } from './conditions.js';
+import type { PolicyLog } from './trace.js';
 
 /** The facts `only/except:refs` compare against. */
 export interface RefFacts {
@@ -18,8 +20,8 @@ export interface RefFacts {
 
 const DEFAULT_ONLY_REFS = ['branches', 'tags'];
 
-type PolicyKind = 'refs' | 'variables' | 'changes' | 'kubernetes';
-const POLICY_KINDS: PolicyKind[] = ['refs', 'variables', 'changes', 'kubernetes'];
+/** The condition types in the order they are evaluated (glci explain lists them in that order too). */
+export const POLICY_KINDS: readonly PolicyKind[] = ['refs', 'variables', 'changes', 'kubernetes'];
 
 /**
  * The effective `only` of a job without `rules`: an explicit mapping without `refs` still carries the
@@ -31,36 +33,59 @@ export function effectiveOnly(job: JobDefinition, hasWorkflowRules: boolean): Po
   return hasWorkflowRules ? null : { refs: DEFAULT_ONLY_REFS };
 }
 
-/** The exclusion reason (`only: refs`, `except: variables`, ...), or null when the job is included. */
+/**
+ * The exclusion reason (`only: refs`, `except: variables`, ...), or null when the job is included.
+ * `log`: glci explain's record of each condition and entry evaluated.
+ */
 export function evaluateOnlyExcept(
   only: PolicyDefinition | null,
   except: PolicyDefinition | null,
   scope: ConditionScope,
   refs: RefFacts,
+  log?: PolicyLog,
 ): string | null {
   if (only !== null) {
     for (const kind of POLICY_KINDS) {
-      if (only[kind] !== undefined && !policySatisfied(only, kind, scope, refs)) return `only: ${kind}`;
+      if (only[kind] === undefined) continue;
+      const satisfied = policySatisfied(only, kind, scope, refs, log);
+      log?.condition('only', kind, satisfied);
+      if (!satisfied) return `only: ${kind}`;
     }
   }
   if (except !== null) {
     for (const kind of POLICY_KINDS) {
-      if (except[kind] !== undefined && policySatisfied(except, kind, scope, refs)) return `except: ${kind}`;
+      if (except[kind] === undefined) continue;
+      const satisfied = policySatisfied(except, kind, scope, refs, log);
+      log?.condition('except', kind, satisfied);
+      if (satisfied) return `except: ${kind}`;
     }
   }
   return null;
 }
 
-function policySatisfied(policy: PolicyDefinition, kind: PolicyKind, scope: ConditionScope, refs: RefFacts): boolean {
+const passResult = (_entry: string, result: boolean): boolean => result;
+
+function policySatisfied(
+  policy: PolicyDefinition,
+  kind: PolicyKind,
+  scope: ConditionScope,
+  refs: RefFacts,
+  log: PolicyLog | undefined,
+): boolean {
+  // Each entry's result goes through `noted`, so the log sees exactly the entries `some` tried.
+  const noted = log === undefined ? passResult : log.entry.bind(log);
+  const lookup = log === undefined ? scope.lookup : log.reading(scope.lookup);
   switch (kind) {
     case 'refs':
-      return (policy.refs ?? []).some((entry) => refEntryMatches(entry, refs));
+      return (policy.refs ?? []).some((entry) => noted(entry, refEntryMatches(entry, refs)));
     case 'variables':
-      return (policy.variables ?? []).some((expression) => evaluateExpression(expression, scope.lookup));
-    case 'changes':
-      return changesClauseMatch(policy.changes ?? [], scope);
+      return (policy.variables ?? []).some((expression) => noted(expression, evaluateExpression(expression, lookup)));
+    case 'changes': {
+      const result = changesClauseMatch(policy.changes ?? [], scope);
+      return log === undefined ? result : log.entry((policy.changes ?? []).join(', '), result);
+    }
     case 'kubernetes':
-      return (scope.lookup('CI_KUBERNETES_ACTIVE') ?? '') !== '';
+      return noted('active', (lookup('CI_KUBERNETES_ACTIVE') ?? '') !== '');
   }
 }
 
@@ -83,7 +108,9 @@ export function refEntryMatches(entry: string, refs: RefFacts): boolean {
   return regex.test(refs.ref);
 }
 
+/** ActiveSupport's `pluralize` for the source names GitLab has (`security_orchestration_policy` → `...policies`). */
 function pluralize(word: string): string {
+  if (/[^aeiou]y$/.test(word)) return `${word.slice(0, -1)}ies`;
   return /(s|sh|ch|x|z)$/.test(word) ? `${word}es` : `${word}s`;
 }
 

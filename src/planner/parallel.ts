@@ -36,6 +36,11 @@ export function expandJobs(jobs: readonly JobDefinition[]): ExpandedJobs {
   return { instances, instancesOf };
 }
 
+/** The concrete jobs of a configuration before selection, for glci explain to resolve a name asked for. */
+export function concreteJobs(jobs: readonly JobDefinition[]): { name: string; definition: JobDefinition; matrix: Record<string, string> | null }[] {
+  return expandJobs(jobs).instances.map(({ name, definition, matrix }) => ({ name, definition, matrix }));
+}
+
 function expandJob(definition: JobDefinition): JobInstance[] {
   const parallel = definition.parallel;
   if (parallel === null) {

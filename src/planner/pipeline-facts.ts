@@ -3,6 +3,7 @@
 import type { PipelineConfig } from '../model/config.js';
 import type { JobVariable, PipelineContext, PipelineSource } from '../model/plan.js';
 import { PERSISTED_VARIABLES, mergeVariableLayers, predefinedVariables } from '../variables/index.js';
+import { comparedFiles } from './compare-to.js';
 import { lazyLookup, type ConditionScope, type Lookup } from './conditions.js';
 import { expandMergedVariables } from './expansion.js';
 import type { RefFacts } from './only-except.js';
@@ -38,6 +39,9 @@ export class PipelineFacts {
   readonly refs: RefFacts;
   readonly hasWorkflowRules: boolean;
   readonly stageIndex: Map<string, number>;
+  /** Global YAML variables as written, and the matching workflow rule's `variables` (glci explain's layers). */
+  readonly yamlGlobals: JobVariable[];
+  workflowVariables: JobVariable[] = [];
   /** Global YAML variables, after workflow:rules:variables once the workflow was evaluated. */
   private globalList: JobVariable[];
   private readonly inheritedCache = new Map<string, InheritedGlobals>();
@@ -52,9 +56,10 @@ export class PipelineFacts {
     this.rulesPredefinedMap = valueMap(this.rulesPredefined);
     this.user = userVariables(ctx.userVariables);
     this.userMap = valueMap(this.user);
-    this.globalList = yamlVariables(config.variables);
+    this.yamlGlobals = yamlVariables(config.variables);
+    this.globalList = this.yamlGlobals;
     this.repository = new RepositoryFiles(ctx.files);
-    this.changedFiles = hasDiff(ctx) ? ctx.changedFiles : null;
+    this.changedFiles = pipelineChangedFiles(ctx);
     this.refs = refFacts(ctx);
     this.hasWorkflowRules = config.workflow !== null && config.workflow.rules !== null;
     this.stageIndex = new Map(config.stages.map((stage, i) => [stage, i]));
@@ -66,7 +71,8 @@ export class PipelineFacts {
 
   /** The matching workflow rule's `variables` join the global variables, overriding same-named ones. */
   applyWorkflowVariables(variables: Readonly<Record<string, string>>): void {
-    this.globalList = mergeVariableLayers([this.globalList, plainVariables(variables)]);
+    this.workflowVariables = plainVariables(variables);
+    this.globalList = mergeVariableLayers([this.globalList, this.workflowVariables]);
     this.inheritedCache.clear();
     this.expansionCache.clear();
   }
@@ -126,6 +132,7 @@ export class PipelineFacts {
         return (key) => expanded.get(key);
       }),
       changedFiles: this.changedFiles,
+      comparedFiles: comparedFiles(this.ctx, name, this.changedFiles),
       repository: this.repository,
       projectPath: this.ctx.projectPath,
     };
@@ -136,9 +143,12 @@ function inheritKey(inherit: boolean | string[]): string {
   return inherit === true ? 'true' : inherit === false ? 'false' : JSON.stringify(inherit);
 }
 
-/** Only branch pushes, merge requests and external pull requests have a diff; tags never do (§5.14). */
-function hasDiff(ctx: PipelineContext): boolean {
-  return ctx.refKind !== 'tag' && SOURCES_WITH_DIFF.has(ctx.source);
+/**
+ * The pipeline's diff for `changes` without `compare_to`: only branch pushes, merge requests and external
+ * pull requests have one; tags, schedules, web, API and trigger pipelines never do (§5.14).
+ */
+export function pipelineChangedFiles(ctx: PipelineContext): readonly string[] | null {
+  return ctx.refKind !== 'tag' && SOURCES_WITH_DIFF.has(ctx.source) ? ctx.changedFiles : null;
 }
 
 /** Merge request pipelines run on `refs/merge-requests/<iid>/head`: neither a branch nor a tag. */

@@ -10,16 +10,20 @@ import { expandJobs } from './parallel.js';
 import { PipelineFacts } from './pipeline-facts.js';
 import { buildPlannedJob } from './planned-job.js';
 import { evaluateWorkflowRules } from './rules.js';
+import type { PlanTrace } from './trace.js';
 
 export const WORKFLOW_FILTERED_REASON = 'Pipeline filtered out by workflow rules.';
 export const NO_JOBS_REASON = 'No stages / jobs for this pipeline.';
 
 const EDGE_STAGES: ReadonlySet<string> = new Set(['.pre', '.post']);
 
-/** The concrete jobs GitLab would create for this configuration and context, in stage order. */
-export function planPipeline(config: PipelineConfig, ctx: PipelineContext): Plan {
+/**
+ * The concrete jobs GitLab would create for this configuration and context, in stage order. `trace`
+ * (glci explain) records how the workflow and the jobs it names evaluated; planning never reads it.
+ */
+export function planPipeline(config: PipelineConfig, ctx: PipelineContext, trace?: PlanTrace): Plan {
   const facts = new PipelineFacts(config, ctx);
-  const workflow = evaluateWorkflowRules(config.workflow?.rules ?? null, facts.pipelineScope());
+  const workflow = evaluateWorkflowRules(config.workflow?.rules ?? null, facts.pipelineScope(), trace?.workflow);
   if (!workflow.created) return notCreated(facts, WORKFLOW_FILTERED_REASON, [], undefined);
   facts.applyWorkflowVariables(workflow.variables);
   const name = pipelineName(config.workflow?.name, facts);
@@ -29,19 +33,20 @@ export function planPipeline(config: PipelineConfig, ctx: PipelineContext): Plan
   const selected: SelectedJob[] = [];
   const excluded: ExcludedJob[] = [];
   for (const instance of instances) {
-    const selection = selectJob(instance, facts);
+    const selection = selectJob(instance, facts, trace?.job(instance.name));
     if ('selected' in selection) selected.push(selection.selected);
     else excluded.push(selection.excluded);
   }
   // Plan order: stage order, then configuration order inside a stage (as GitLab lists them).
   selected.sort((a, b) => a.stageIndex - b.stageIndex || a.instance.order - b.instance.order);
   const index: JobIndex = { instancesOf, present: new Set(selected.map((s) => s.instance.name)) };
-  const needs = selected.map(({ instance, rule }) =>
+  const needs = selected.map(({ instance, rule, trace: jobTrace }) =>
     resolveNeeds(
       { name: instance.name, baseName: instance.definition.name, matrix: instance.matrix },
       rule?.needs ?? instance.definition.needs,
       index,
       instance.definition.location,
+      jobTrace,
     ),
   );
   if (selected.every((s) => EDGE_STAGES.has(s.instance.definition.stage))) {
@@ -69,7 +74,7 @@ function buildJobs(
   return selected.map((sel, i) => {
     const def = sel.instance.definition;
     const jobNeeds = needs[i] ?? null;
-    const sources = artifactSources(def.dependencies, jobNeeds, earlier.get(sel.stageIndex) ?? [], index);
+    const sources = artifactSources(def.dependencies, jobNeeds, earlier.get(sel.stageIndex) ?? [], index, sel.trace);
     const isPlayed = sel.when === 'manual' && (played.has(sel.instance.name) || played.has(def.name));
     return buildPlannedJob(sel, { needs: jobNeeds, artifactSources: sources }, facts, isPlayed);
   });

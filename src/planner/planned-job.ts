@@ -9,7 +9,8 @@ import type { Lookup } from './conditions.js';
 import { parseDuration } from '../duration/chronic.js';
 import { draftJob, jobPredefined, type SelectedJob } from './job-selection.js';
 import type { PipelineFacts } from './pipeline-facts.js';
-import { plainVariables, valueMap } from './variable-layers.js';
+import type { LabelledLayer } from './trace.js';
+import { inheritGlobals, plainVariables, valueMap } from './variable-layers.js';
 
 export interface JobLinks {
   needs: PlannedNeed[] | null;
@@ -67,8 +68,30 @@ function finalVariables(
 ): JobVariable[] {
   const [draftJobPredefined = [], , ...rest] = sel.layers;
   const jobPredefinedLayer = job.environment !== null || job.played === true ? jobPredefined(job) : draftJobPredefined;
-  const merged = mergeVariableLayers([jobPredefinedLayer, facts.predefined, ...rest, ...upper]);
+  const layers = [jobPredefinedLayer, facts.predefined, ...rest, ...upper];
+  if (sel.trace !== undefined) sel.trace.layers = labelledLayers(layers, facts, sel.instance.definition.inheritVariables);
+  const merged = mergeVariableLayers(layers);
   return facts.sharedExpansion('final', sel.instance.definition.inheritVariables).expandJob(merged, job.name);
+}
+
+/**
+ * The layers finalVariables merges, named for glci explain, with the inherited globals split back
+ * into YAML globals and workflow:rules:variables (merged, they are that layer). Positional: a layer
+ * added to finalVariables must be named here too, which the length check makes loud.
+ */
+function labelledLayers(layers: JobVariable[][], facts: PipelineFacts, inherit: boolean | string[]): LabelledLayer[] {
+  if (layers.length !== 7) throw new Error(`explain: expected 7 variable layers, the planner merged ${layers.length}`);
+  const [jobPredefinedLayer = [], pipelinePredefined = [], , jobYaml = [], matrix = [], rules = [], user = []] = layers;
+  return [
+    { layer: 'predefined', variables: jobPredefinedLayer },
+    { layer: 'predefined', variables: pipelinePredefined },
+    { layer: 'global', variables: inheritGlobals(facts.yamlGlobals, inherit) },
+    { layer: 'workflow', variables: inheritGlobals(facts.workflowVariables, inherit) },
+    { layer: 'job', variables: jobYaml },
+    { layer: 'matrix', variables: matrix },
+    { layer: 'rules', variables: rules },
+    { layer: 'user', variables: user },
+  ];
 }
 
 /** `environment:name`, `url`, `auto_stop_in`, `deployment_tier` are expanded by GitLab (unknown kept). */

@@ -1,6 +1,7 @@
 // `rules` (spec §5.14) and `workflow:rules` (spec §2.6) evaluation: the first matching rule decides.
 import type { JobWhen, RuleDefinition, WorkflowRuleDefinition } from '../model/config.js';
 import { clausesMatch, type ConditionScope } from './conditions.js';
+import type { RulesLog } from './trace.js';
 
 export type RulesOutcome =
   | { included: true; rule: RuleDefinition; when: JobWhen }
@@ -8,15 +9,17 @@ export type RulesOutcome =
 
 /**
  * The matching rule's `when` (default: the job-level `when`, else `on_success`) is the job's `when`;
- * `when: never` or no matching rule excludes the job.
+ * `when: never` or no matching rule excludes the job. `log`: glci explain's record of each rule tried.
  */
 export function evaluateJobRules(
   rules: readonly RuleDefinition[],
   jobWhen: JobWhen | undefined,
   scope: ConditionScope,
+  log?: RulesLog,
 ): RulesOutcome {
-  for (const rule of rules) {
-    if (!clausesMatch(rule, scope)) continue;
+  for (let index = 0; index < rules.length; index++) {
+    const rule = rules[index] as RuleDefinition;
+    if (!clausesMatch(rule, scope, log?.rule(index))) continue;
     const when = rule.when ?? jobWhen ?? 'on_success';
     if (when === 'never') return { included: false, reason: 'rules: when never' };
     return { included: true, rule, when };
@@ -33,10 +36,12 @@ export type WorkflowOutcome = { created: true; variables: Record<string, string>
 export function evaluateWorkflowRules(
   rules: readonly WorkflowRuleDefinition[] | null,
   scope: ConditionScope,
+  log?: RulesLog,
 ): WorkflowOutcome {
   if (rules === null) return { created: true, variables: {} };
-  for (const rule of rules) {
-    if (!clausesMatch(rule, scope)) continue;
+  for (let index = 0; index < rules.length; index++) {
+    const rule = rules[index] as WorkflowRuleDefinition;
+    if (!clausesMatch(rule, scope, log?.rule(index))) continue;
     if (rule.when === 'never') return { created: false };
     return { created: true, variables: rule.variables ?? {} };
   }

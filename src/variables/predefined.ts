@@ -2,6 +2,7 @@
 // (gitlab-ci-yaml.md §7.4). Job-level and runner-level ones live in job-variables.ts.
 import { UsageError } from '../errors.js';
 import type { PipelineContext } from '../model/plan.js';
+import { externalPullRequestVariables, mergeRequestVariables } from './merge-request-variables.js';
 import { slugify } from './slug.js';
 
 /** GitLab version reported in `CI_SERVER_VERSION` unless the caller configures another one. */
@@ -34,9 +35,9 @@ export interface PredefinedOptions {
   /** `CI_CONFIG_PATH` (default `.gitlab-ci.yml`). */
   configPath?: string;
   serverVersion?: string;
-  /** `CI_COMMIT_BEFORE_SHA` (default 40 zeros, as for new branches and manual runs). */
+  /** `CI_COMMIT_BEFORE_SHA` when the context has none (default 40 zeros, as for new branches and manual runs). */
   beforeSha?: string;
-  /** `CI_COMMIT_REF_PROTECTED` (default: true for the default branch only, GitLab's default protection). */
+  /** `CI_COMMIT_REF_PROTECTED` when the context does not say (default: true for the default branch only). */
   refProtected?: boolean;
   visibility?: 'private' | 'internal' | 'public';
   /** Container registry host; `CI_REGISTRY*` are only set when a registry is configured. */
@@ -161,7 +162,8 @@ function commitVariables(ctx: PipelineContext, options: PredefinedOptions): Vars
   const vars: Vars = {
     CI_COMMIT_SHA: git.sha,
     CI_COMMIT_SHORT_SHA: git.sha.slice(0, 8),
-    CI_COMMIT_BEFORE_SHA: options.beforeSha ?? ZERO_SHA,
+    // GitLab documents it as always zeros in merge request pipelines.
+    CI_COMMIT_BEFORE_SHA: mergeRequestPipeline ? ZERO_SHA : (ctx.beforeSha ?? options.beforeSha ?? ZERO_SHA),
     CI_COMMIT_REF_NAME: refName,
     CI_COMMIT_REF_SLUG: slugify(refName),
   };
@@ -176,8 +178,9 @@ function commitVariables(ctx: PipelineContext, options: PredefinedOptions): Vars
   vars.CI_COMMIT_DESCRIPTION = commitDescription(git.message);
   vars.CI_COMMIT_TIMESTAMP = git.timestamp;
   vars.CI_COMMIT_AUTHOR = `${git.authorName} <${git.authorEmail}>`;
-  const isDefaultBranch = ctx.refKind === 'branch' && refName === git.defaultBranch;
-  vars.CI_COMMIT_REF_PROTECTED = String(options.refProtected ?? isDefaultBranch);
+  // A merge request pipeline runs on refs/merge-requests/<iid>/head, which GitLab never protects.
+  const isDefaultBranch = ctx.refKind === 'branch' && !mergeRequestPipeline && refName === git.defaultBranch;
+  vars.CI_COMMIT_REF_PROTECTED = String(ctx.refProtected ?? options.refProtected ?? isDefaultBranch);
   return vars;
 }
 
@@ -192,39 +195,12 @@ function pipelineVariables(ctx: PipelineContext, options: PredefinedOptions): Va
     vars.CI_PIPELINE_URL = `${projectUrl(ctx)}/-/pipelines/${ctx.pipelineId}`;
   }
   if (options.pipelineName !== undefined) vars.CI_PIPELINE_NAME = options.pipelineName;
+  if (ctx.source === 'schedule') vars.CI_PIPELINE_SCHEDULE_DESCRIPTION = ctx.scheduleDescription ?? '';
+  // Set when a trigger token created the pipeline, which is what the `trigger` source means.
   if (ctx.source === 'trigger') vars.CI_PIPELINE_TRIGGERED = 'true';
+  // ChatOps passes the command's arguments and channel as variables of the pipeline it creates.
+  if (ctx.source === 'chat') Object.assign(vars, { CHAT_INPUT: '', CHAT_CHANNEL: '', CHAT_USER_ID: '' });
   if (ctx.mergeRequest) vars.CI_OPEN_MERGE_REQUESTS = `${ctx.projectPath}!${ctx.mergeRequest.iid}`;
-  return vars;
-}
-
-function mergeRequestVariables(ctx: PipelineContext, options: PredefinedOptions): Vars {
-  const mr = ctx.mergeRequest;
-  if (!mr || ctx.source !== 'merge_request_event') return {};
-  const url = projectUrl(ctx);
-  const projectId = String(options.projectId ?? 0);
-  const vars: Vars = {
-    CI_MERGE_REQUEST_ID: String(mr.iid),
-    CI_MERGE_REQUEST_IID: String(mr.iid),
-    CI_MERGE_REQUEST_TITLE: mr.title ?? '',
-    CI_MERGE_REQUEST_DESCRIPTION: '',
-    CI_MERGE_REQUEST_SOURCE_BRANCH_NAME: mr.sourceBranch,
-    CI_MERGE_REQUEST_TARGET_BRANCH_NAME: mr.targetBranch,
-    CI_MERGE_REQUEST_SOURCE_BRANCH_PROTECTED: String(mr.sourceBranch === ctx.git.defaultBranch),
-    CI_MERGE_REQUEST_TARGET_BRANCH_PROTECTED: String(mr.targetBranch === ctx.git.defaultBranch),
-    // Only merged-results pipelines carry these SHAs; a detached MR pipeline has them empty.
-    CI_MERGE_REQUEST_SOURCE_BRANCH_SHA: '',
-    CI_MERGE_REQUEST_TARGET_BRANCH_SHA: '',
-    CI_MERGE_REQUEST_EVENT_TYPE: 'detached',
-    CI_MERGE_REQUEST_PROJECT_ID: projectId,
-    CI_MERGE_REQUEST_PROJECT_PATH: ctx.projectPath,
-    CI_MERGE_REQUEST_PROJECT_URL: url,
-    CI_MERGE_REQUEST_REF_PATH: `refs/merge-requests/${mr.iid}/head`,
-    CI_MERGE_REQUEST_SOURCE_PROJECT_ID: projectId,
-    CI_MERGE_REQUEST_SOURCE_PROJECT_PATH: ctx.projectPath,
-    CI_MERGE_REQUEST_SOURCE_PROJECT_URL: url,
-    CI_MERGE_REQUEST_SQUASH_ON_MERGE: 'false',
-  };
-  if (mr.labels && mr.labels.length > 0) vars.CI_MERGE_REQUEST_LABELS = mr.labels.join(',');
   return vars;
 }
 
@@ -248,7 +224,8 @@ export function predefinedVariables(ctx: PipelineContext, options: PredefinedOpt
     ...projectVariables(ctx, options),
     ...commitVariables(ctx, options),
     ...pipelineVariables(ctx, options),
-    ...mergeRequestVariables(ctx, options),
+    ...mergeRequestVariables(ctx, projectUrl(ctx), String(options.projectId ?? 0)),
+    ...externalPullRequestVariables(ctx),
     ...userVariables(ctx, options),
   };
 }

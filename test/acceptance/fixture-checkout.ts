@@ -16,6 +16,7 @@ const FIXTURE_METADATA = new Set([
   'expected-merged.json',
   'expected-reason.txt',
   'expected-errors.json',
+  'expected-variables.json',
 ]);
 
 const DEFAULT_BRANCH = 'main';
@@ -36,18 +37,9 @@ function removeEmptyParents(top: string, dir: string): void {
   }
 }
 
-function copyProjectFiles(fixtureDir: string, projectDir: string, context: FixtureContext): void {
-  // Other projects, templates and components live in their own folders, outside the checkout.
-  const excluded = new Set(sourceFolders(context).map((folder) => resolve(fixtureDir, folder)));
-  cpSync(fixtureDir, projectDir, {
-    recursive: true,
-    filter: (source) =>
-      !excluded.has(resolve(source)) && !(dirname(source) === fixtureDir && FIXTURE_METADATA.has(basename(source))),
-  });
-  for (const folder of excluded) {
-    removeEmptyParents(projectDir, dirname(join(projectDir, relative(fixtureDir, folder))));
-  }
-  for (const file of context.files ?? []) {
+/** Writes `fixture file <path>` at each path (a path ending in `/` becomes a directory with a `.keep`). */
+function createFiles(projectDir: string, files: readonly string[]): void {
+  for (const file of files) {
     const target = join(projectDir, file);
     if (file.endsWith('/')) {
       mkdirSync(target, { recursive: true });
@@ -59,9 +51,45 @@ function copyProjectFiles(fixtureDir: string, projectDir: string, context: Fixtu
   }
 }
 
+function copyProjectFiles(fixtureDir: string, projectDir: string, context: FixtureContext): void {
+  // Other projects, templates and components live in their own folders, outside the checkout.
+  const excluded = new Set(sourceFolders(context).map((folder) => resolve(fixtureDir, folder)));
+  cpSync(fixtureDir, projectDir, {
+    recursive: true,
+    filter: (source) =>
+      !excluded.has(resolve(source)) && !(dirname(source) === fixtureDir && FIXTURE_METADATA.has(basename(source))),
+  });
+  for (const folder of excluded) {
+    removeEmptyParents(projectDir, dirname(join(projectDir, relative(fixtureDir, folder))));
+  }
+  createFiles(projectDir, context.files ?? []);
+}
+
+async function commitFiles(dir: string, files: readonly string[], message: string): Promise<void> {
+  createFiles(dir, files);
+  await git(dir, ['add', '-A']);
+  await git(dir, ['commit', '-q', '-m', message]);
+}
+
+/** The branch's own commit, the target's later commit, then what is staged and what is only on disk. */
+async function addHistory(dir: string, branch: string, context: FixtureContext): Promise<void> {
+  if (context.branchFiles) await commitFiles(dir, context.branchFiles, 'glci fixture: branch changes');
+  if (context.targetFiles && branch !== DEFAULT_BRANCH) {
+    await git(dir, ['checkout', '-q', DEFAULT_BRANCH]);
+    await commitFiles(dir, context.targetFiles, 'glci fixture: target branch changes');
+    await git(dir, ['update-ref', `refs/remotes/origin/${DEFAULT_BRANCH}`, 'HEAD']);
+    await git(dir, ['checkout', '-q', branch]);
+  }
+  if (context.stagedFiles) {
+    createFiles(dir, context.stagedFiles);
+    await git(dir, ['add', '--', ...context.stagedFiles]);
+  }
+  createFiles(dir, context.worktreeFiles ?? []);
+}
+
 /**
  * One commit on `main`, `origin/HEAD` pointing at `main` (how glci learns the default branch), then
- * HEAD moved to the context's branch, or detached at the context's tag.
+ * HEAD moved to the context's branch, or detached at the context's tag; then the branch's history.
  */
 async function initRepository(dir: string, context: FixtureContext): Promise<void> {
   await git(dir, ['init', '-q', '-b', DEFAULT_BRANCH]);
@@ -77,6 +105,7 @@ async function initRepository(dir: string, context: FixtureContext): Promise<voi
   }
   const branch = checkoutBranch(context);
   if (branch !== DEFAULT_BRANCH) await git(dir, ['checkout', '-q', '-b', branch]);
+  await addHistory(dir, branch, context);
 }
 
 /** Copies a fixture into a fresh temporary git repository shaped by its context. */

@@ -18,6 +18,16 @@ export interface FixtureContext {
   variables?: Record<string, string>;
   /** Extra files (repository-relative paths) created in the checkout before the commit. */
   files?: string[];
+  /** Files committed on the checked-out branch after it left `main` (a merge request's own changes). */
+  branchFiles?: string[];
+  /** Files committed on `main` (and `origin/main`) after the branch left it: the target moved on. */
+  targetFiles?: string[];
+  /** Files created and `git add`ed, not committed. */
+  stagedFiles?: string[];
+  /** Files created in the working tree only (untracked). */
+  worktreeFiles?: string[];
+  /** Further glci flags, as written (`["--merge-request", "--mr-event", "merged_result"]`). */
+  flags?: string[];
   /**
    * Other projects of the instance for `include:project`: full path → fixture subfolder (its
    * content is the project's HEAD), or `{dir, tags}` where each tag names the subfolder whose
@@ -48,6 +58,11 @@ const KNOWN_KEYS = new Set([
   'changedFiles',
   'variables',
   'files',
+  'branchFiles',
+  'targetFiles',
+  'stagedFiles',
+  'worktreeFiles',
+  'flags',
   'projects',
   'templateDir',
   'components',
@@ -97,5 +112,6 @@ export function contextFlags(context: FixtureContext): string[] {
   for (const [name, value] of Object.entries(context.variables ?? {})) {
     flags.push('--variable', `${name}=${value}`);
   }
+  flags.push(...(context.flags ?? []));
   return flags;
 }

@@ -67,11 +67,12 @@ function prepareHome(root: string, context: FixtureContext): string {
 
 /**
  * Materialises the context's other sources under `root` and returns the environment variables
- * that point glci at them (HOME is always a fresh directory, so the user's own
- * `~/.glci/variables.yml` never leaks in).
+ * that point glci at them (HOME and XDG_CACHE_HOME are always fresh directories, so the user's own
+ * `~/.glci/variables.yml` and include cache never leak in).
  */
 export async function prepareSources(fixtureDir: string, root: string, context: FixtureContext): Promise<Record<string, string>> {
-  const env: Record<string, string> = { HOME: prepareHome(root, context) };
+  // The include cache too lives in the fixture's root, never in the developer's XDG_CACHE_HOME.
+  const env: Record<string, string> = { HOME: prepareHome(root, context), XDG_CACHE_HOME: join(root, 'cache') };
   const projects = await prepareProjects(fixtureDir, root, context);
   if (projects !== null) env.GLCI_INCLUDE_PROJECT_DIRS = projects;
   const components = prepareComponents(fixtureDir, root, context);

@@ -5,9 +5,11 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeGitLab, type FakeGitLab } from '../support/fake-gitlab.js';
 import { createCheckout, isolatedEnv, type FixtureCheckout } from './fixture-checkout.js';
 import { contextFlags, readFixtureContext, type FixtureContext } from './fixture-context.js';
+import { variableProblems, type ExpectedVariables } from './expected-variables.js';
 import { projectOnto } from './partial-match.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -53,10 +55,16 @@ function readJson(file: string): unknown {
   return JSON.parse(readFileSync(file, 'utf8'));
 }
 
+/**
+ * The GitLab instance the fixtures see: an empty one on 127.0.0.1, so an include glci would fetch
+ * (a template no template directory has) gets GitLab's 404 and no test reaches the internet.
+ */
+let gitlab: FakeGitLab | null = null;
+
 async function runCli(args: string[], env: Record<string, string>): Promise<CliRun> {
   const result = await execa(process.execPath, [cliEntry, ...args], {
     cwd: repoRoot,
-    env: { ...isolatedEnv(), ...env },
+    env: { ...isolatedEnv(), ...(gitlab ? { GLCI_GITLAB_URL: gitlab.url } : {}), ...env },
     extendEnv: false,
     reject: false,
     timeout: 30_000,
@@ -120,6 +128,17 @@ async function checkMerged(fixtureDir: string, checkout: FixtureCheckout, flags:
   expect(projectOnto(expected, actual), 'merged configuration (subset)').toEqual(expected);
 }
 
+async function checkVariables(fixtureDir: string, checkout: FixtureCheckout, flags: string[]): Promise<void> {
+  const expectedFile = join(fixtureDir, 'expected-variables.json');
+  if (!existsSync(expectedFile)) return;
+  const command = 'glci list --json --show-variables';
+  const run = await runCli(['list', '--json', '--show-variables', '--cwd', checkout.dir, ...flags], checkout.env);
+  expect(run.exitCode, describeRun(command, run)).toBe(0);
+  const jobs = parseStdoutJson(command, run) as { name: string; variables?: Record<string, string> }[];
+  const problems = variableProblems(checkout.dir, readJson(expectedFile) as ExpectedVariables, jobs);
+  expect(problems, 'predefined variables of the pipeline').toEqual([]);
+}
+
 /** Diagnostic lines have the shape `<file>:<line>:<column>: <message>`. */
 function parseDiagnostics(stderr: string): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
@@ -154,11 +173,16 @@ async function checkErrors(fixtureDir: string, checkout: FixtureCheckout, flags:
   expect(missing, `expected diagnostics not found on stderr:\n${run.stderr}`).toEqual([]);
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   // These tests drive the built CLI, as a user would run it.
   if (!existsSync(join(repoRoot, 'dist', 'commands'))) {
     throw new Error('glci is not built (dist/commands is missing): run `npm run build` first');
   }
+  gitlab = await startFakeGitLab({ token: 'fixtures-have-no-token', projects: {} });
+});
+
+afterAll(async () => {
+  await gitlab?.close();
 });
 
 describe('pipeline fixtures (glci list --json, glci lint --merged --json)', () => {
@@ -172,6 +196,7 @@ describe('pipeline fixtures (glci list --json, glci lint --merged --json)', () =
       await withCheckout(fixtureDir, context, async (checkout) => {
         await checkList(fixtureDir, checkout, flags);
         await checkMerged(fixtureDir, checkout, flags);
+        await checkVariables(fixtureDir, checkout, flags);
       });
     }, TEST_TIMEOUT_MS);
   }

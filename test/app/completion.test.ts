@@ -59,6 +59,16 @@ describe('analyseCompletion', () => {
   it('after --, a word starting with - is a job name', () => {
     expect(analyseCompletion(COMMANDS, ['run', '--', '-x'])).toMatchObject({ kind: 'jobs', prefix: '-x' });
   });
+
+  it('a single `job` argument (glci explain) takes one name of any job, in the pipeline or not', async () => {
+    const explain: CompletionCommand[] = [{ id: ['explain'], flags: [{ name: 'cwd', takesValue: true }], args: [{ name: 'job' }] }];
+    expect(analyseCompletion(explain, ['explain', 'de'])).toEqual({ kind: 'jobs', prefix: 'de', exclude: [], flags: {}, all: true });
+    expect(analyseCompletion(explain, ['explain', 'deploy', ''])).toEqual({ kind: 'candidates', candidates: [] });
+    const asked: unknown[] = [];
+    const jobNames = async (_flags: unknown, _env: unknown, all?: boolean) => (asked.push(all), ['deploy', 'docs']);
+    expect(await completeWords(['explain', 'do'], { commands: explain, env: {}, jobNames })).toEqual(['docs']);
+    expect(asked).toEqual([true]);
+  });
 });
 
 describe('lexBashLine and bashReplacement', () => {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applySettings, loadProjectSettings, userSettingsPath } from '../../src/app/project-settings.js';
-import { loadUserVariables } from '../../src/app/user-variables.js';
+import { loadUserVariableLayers, loadUserVariables } from '../../src/app/user-variables.js';
 import { explicitSource, withProjectFile } from '../../src/cli/project-flags.js';
 
 let root: string;
@@ -71,6 +71,24 @@ describe('applySettings', () => {
     });
     expect(vars.T?.masked).toBe(true);
     await rm(join(project, '.glci-variables.yml'));
+  });
+
+  it('names where each variables layer came from (glci explain shows it), and loads them one by one', async () => {
+    const settings = await applySettings(await loadProjectSettings(project, env), { preset: 'quick', isOpen: () => true });
+    expect(settings.variableLayerOrigins).toEqual([
+      `${userSettingsPath(env)} variables`,
+      join(project, 'ci', 'vars.yml'),
+      `${join(project, '.glci.yml')} variables`,
+      `preset quick of ${join(project, '.glci.yml')}`,
+    ]);
+    const layers = await loadUserVariableLayers(project, ['B=flag'], join(root, 'home'), settings.variableLayers, settings.variableLayerOrigins);
+    expect(layers.map((l) => l.origin)).toEqual([
+      join(root, 'home', '.glci', 'variables.yml'),
+      ...settings.variableLayerOrigins,
+      join(project, '.glci-variables.yml'),
+      '--variable',
+    ]);
+    expect(layers.at(-1)?.variables).toEqual({ B: { value: 'flag' } });
   });
 });
 

@@ -44,7 +44,7 @@ export function closestKey(key: string, allowed: Iterable<string>): string | nul
 }
 
 /** Damerau-Levenshtein (optimal string alignment) distance: a swap of two letters costs 1. */
-function editDistance(a: string, b: string): number {
+export function editDistance(a: string, b: string): number {
   const rows: number[][] = [];
   for (let i = 0; i <= a.length; i++) rows.push([i]);
   for (let j = 1; j <= b.length; j++) (rows[0] as number[])[j] = j;

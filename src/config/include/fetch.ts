@@ -24,7 +24,7 @@ const NO_VARIABLES: Readonly<Record<string, string>> = Object.freeze({});
 const YAML_EXTENSION = /.+\.(yml|yaml)$/i;
 const TEMPLATE_SUFFIX = '.gitlab-ci.yml';
 const PROJECT_HINT = 'glci reads other projects from a local clone (GLCI_INCLUDE_PROJECT_DIRS=<project path>=<dir>,...) or from the GitLab API (GLCI_GITLAB_URL + GLCI_GITLAB_TOKEN)';
-const REMOTE_HINT = 'glci runs offline: vendor the file into the repository and include it with `local:`';
+const REMOTE_HINT = 'check the address and the network, or vendor the file into the repository and include it with `local:`';
 const TEMPLATE_HINT = 'glci does not ship GitLab templates: copy them into a directory and set GLCI_TEMPLATE_DIRS to it';
 const COMPONENT_HINT = 'map the component project to a local directory with GLCI_COMPONENT_DIRS=<fqdn>/<project path>=<dir>';
 
@@ -83,9 +83,10 @@ async function fetchRemote(params: RawMapping, _parent: FileScope, report: (m: s
   if (!YAML_EXTENSION.test(basename(url))) return fail(report, `Included file \`${url}\` does not have YAML extension!`);
   if (!isRemoteUrl(url)) return fail(report, `Remote file \`${url}\` does not have a valid address!`);
   const result = await session.reader.fetchRemote(url);
-  const because = (reason: string): null => fail(report, `Remote file \`${url}\` could not be fetched because of ${reason}!`, REMOTE_HINT);
-  if (result.status === 'timeout') return because('a timeout error');
-  if (result.status === 'socket') return because('a socket error');
+  const because = (reason: string, hint?: string): null => fail(report, `Remote file \`${url}\` could not be fetched because of ${reason}!`, hint ?? REMOTE_HINT);
+  if (result.status === 'not-cached') return fail(report, result.message);
+  if (result.status === 'timeout') return because('a timeout error', result.hint);
+  if (result.status === 'socket') return because('a socket error', result.hint);
   if (result.status === 'http-error') return because('HTTP error');
   if (result.status === 'http-status') return because(`HTTP code \`${result.code}\` error`);
   if (result.content.trim() === '') return fail(report, `Included file \`${url}\` is empty or does not exist!`);
@@ -101,6 +102,7 @@ async function fetchTemplate(params: RawMapping, _parent: FileScope, report: (m:
   if (!YAML_EXTENSION.test(basename(name))) return fail(report, `Included file \`${name}\` does not have YAML extension!`);
   if (!name.endsWith(TEMPLATE_SUFFIX)) return fail(report, `Template file \`${name}\` is not a valid location!`);
   const result = await session.reader.readTemplate(name);
+  if (result.status === 'unavailable' || result.status === 'not-cached') return fail(report, unreadable(`Included file \`${name}\``, result), hintOf(result));
   if (result.status !== 'ok' || result.content.trim() === '') {
     return fail(report, `Included file \`${name}\` is empty or does not exist!`, result.status === 'ok' ? undefined : (hintOf(result) ?? TEMPLATE_HINT));
   }
@@ -118,16 +120,22 @@ async function fetchComponent(params: RawMapping, parent: FileScope, report: (m:
   const project: SourceProject = { kind: 'component', path: parsed.project, version: parsed.version };
   let path = `templates/${parsed.name}.yml`;
   let result = await session.reader.readFile(project, path);
-  if (result.status === 'missing-file') {
-    path = `templates/${parsed.name}/template.yml`;
-    result = await session.reader.readFile(project, path);
+  if (result.status === 'missing-file' || result.status === 'not-cached') {
+    const folderPath = `templates/${parsed.name}/template.yml`;
+    const second = await session.reader.readFile(project, folderPath);
+    // Offline, the first form may be absent from the cache because the component uses the second.
+    if (second.status === 'ok' || result.status === 'missing-file') [path, result] = [folderPath, second];
   }
   if (result.status === 'missing-project') {
     return fail(report, `${prefix} project does not exist or you don't have sufficient permissions`, result.hint ?? COMPONENT_HINT);
   }
-  if (result.status === 'unavailable') return fail(report, unreadable(prefix, result), hintOf(result));
+  if (result.status === 'no-release') {
+    return fail(report, `${prefix} The ~latest version reference is not supported for non-catalog resources. Use a tag, branch, or commit SHA instead.`);
+  }
+  if (result.status === 'unavailable' || result.status === 'not-cached') return fail(report, unreadable(prefix, result), hintOf(result));
   if (result.status !== 'ok' || result.content.trim() === '') return fail(report, `${prefix} content not found`);
-  const component = { name: parsed.name, sha: '', version: parsed.version, reference: parsed.version };
+  const resolved = result.resolved;
+  const component = { name: parsed.name, sha: resolved?.sha ?? '', version: resolved?.version ?? parsed.version, reference: parsed.version };
   const display = result.origin ?? `${parsed.project}/${path}`;
   return { text: result.content, name: address, scope: { project, path, display, variables: parent.variables, component } };
 }
@@ -163,11 +171,14 @@ function basename(path: string): string {
 }
 
 function unreadable(what: string, result: FileResult): string {
-  return result.status === 'unavailable' ? `${what} could not be read: ${result.message}` : `${what} does not exist!`;
+  if (result.status === 'unavailable') return `${what} could not be read: ${result.message}`;
+  // Offline: the reader names what is missing from the cache and how to get it.
+  if (result.status === 'not-cached') return result.message;
+  return `${what} does not exist!`;
 }
 
 function hintOf(result: FileResult): string | undefined {
-  return result.status === 'ok' || result.status === 'missing-ref' ? undefined : result.hint;
+  return 'hint' in result ? result.hint : undefined;
 }
 
 function fail(report: (message: string, hint?: string) => void, message: string, hint?: string): null {
