@@ -10,6 +10,7 @@ import type { DockerClient, ResourceSummary } from '../executors/docker/client.j
 import { LABELS, labelFilter } from '../executors/docker/labels.js';
 import { resolveStateDir } from './state-dir.js';
 import { connectEngine, engineStatus, type EngineStatus } from './engine-connection.js';
+import { includeCacheDir } from './include-sources.js';
 
 export { unreachableNotice } from './engine-connection.js';
 
@@ -116,7 +117,8 @@ export async function listCaches(options: CacheAdminOptions): Promise<CacheListi
   return { projectDir, stateDir, engine: engineStatus(connection), local, volumes };
 }
 
-export type CacheScope = 'all' | 'local' | 'volumes';
+/** `includes`: only the cache of fetched include files (app/include-sources.ts), shared by every project. */
+export type CacheScope = 'all' | 'local' | 'volumes' | 'includes';
 
 export interface CacheClearOptions extends CacheAdminOptions {
   /** Keys (local caches) or volume names / destinations to clear; empty = every cache in scope. */
@@ -125,7 +127,7 @@ export interface CacheClearOptions extends CacheAdminOptions {
 }
 
 export interface ClearedCache {
-  kind: 'local' | 'volume';
+  kind: 'local' | 'volume' | 'includes';
   /** The key of a local cache, the name of a volume. */
   name: string;
   /** The archive's path, or the volume's destination. */
@@ -206,6 +208,7 @@ async function clearVolumes(client: DockerClient, keys: readonly string[], optio
 export async function clearCaches(options: CacheClearOptions): Promise<CacheClearReport> {
   if (options.keys.some((k) => k.trim() === '')) throw new UsageError('a cache key cannot be empty');
   const { projectDir, stateDir } = resolveStateDir(options);
+  if (options.scope === 'includes') return clearIncludeCache(projectDir, stateDir, options);
   const wantsVolumes = options.scope !== 'local';
   const connection = wantsVolumes ? await connectEngine(connectOptions(options)) : null;
   const status = connection ? engineStatus(connection) : null;
@@ -216,5 +219,20 @@ export async function clearCaches(options: CacheClearOptions): Promise<CacheClea
   const hit = options.scope === 'volumes' ? [] : await clearLocal(stateDir, options.keys, report);
   if (connection?.client) hit.push(...(await clearVolumes(connection.client, options.keys, options, report)));
   report.unmatched = options.keys.filter((k) => !keyForms(k).some((form) => hit.includes(form)));
+  return report;
+}
+
+/** `glci cache clear --includes`: the fetched include files go; the next online run fetches them again. */
+async function clearIncludeCache(projectDir: string, stateDir: string, options: CacheClearOptions): Promise<CacheClearReport> {
+  if (options.keys.length > 0) throw new UsageError('--includes clears the whole include cache and takes no cache keys');
+  const dir = includeCacheDir(options.env);
+  const report: CacheClearReport = { projectDir, stateDir, engine: null, removed: [], failed: [], unmatched: [] };
+  const present = await stat(dir).then(() => true, () => false);
+  if (!present) return report;
+  const cleared: ClearedCache = { kind: 'includes', name: 'include files', location: dir };
+  await rm(dir, { recursive: true, force: true }).then(
+    () => report.removed.push(cleared),
+    (error: unknown) => report.failed.push({ ...cleared, error: error instanceof Error ? error.message : String(error) }),
+  );
   return report;
 }

@@ -4,7 +4,7 @@
 // fenced with the per-test label.
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -71,6 +71,24 @@ describe('local caches', () => {
     expect(report.removed.map((r) => r.name)).toEqual(['x']);
     await expect(clearCaches({ cwd: projectDir, stateDir, env: NO_ENGINE, keys: [], scope: 'volumes' })).rejects.toBeInstanceOf(ExecutorError);
     await expect(clearCaches({ cwd: projectDir, stateDir, env: NO_ENGINE, keys: [''], scope: 'local' })).rejects.toBeInstanceOf(UsageError);
+  });
+});
+
+describe('the include cache', () => {
+  it('--includes removes only the fetched include files, and takes no keys', async () => {
+    const cacheHome = join(projectDir, 'xdg-cache');
+    const includes = join(cacheHome, 'glci', 'includes', 'template', 'gitlab.com');
+    await mkdir(includes, { recursive: true });
+    await writeFile(join(includes, 'entry.json'), '{}');
+    await fakeLocalCache(stateDir, 'default');
+    const env = { ...NO_ENGINE, XDG_CACHE_HOME: cacheHome };
+    const report = await clearCaches({ cwd: projectDir, stateDir, env, keys: [], scope: 'includes' });
+    expect(report.removed).toEqual([{ kind: 'includes', name: 'include files', location: join(cacheHome, 'glci', 'includes') }]);
+    expect(existsSync(join(cacheHome, 'glci', 'includes'))).toBe(false);
+    expect(existsSync(join(stateDir, 'cache', 'default', 'cache.tar'))).toBe(true);
+    // Nothing left to remove the second time; keys make no sense for a cache shared by all projects.
+    expect((await clearCaches({ cwd: projectDir, stateDir, env, keys: [], scope: 'includes' })).removed).toEqual([]);
+    await expect(clearCaches({ cwd: projectDir, stateDir, env, keys: ['default'], scope: 'includes' })).rejects.toBeInstanceOf(UsageError);
   });
 });
 

@@ -5,7 +5,7 @@ import { ExitCode } from '../../cli/exit-codes.js';
 import { clearCaches, type CacheClearReport, type CacheScope, type ClearedCache, unreachableNotice } from '../../app/cache-admin.js';
 
 function describe(cache: ClearedCache): string {
-  const what = cache.kind === 'local' ? `local cache ${cache.name}` : `cache volume ${cache.name}`;
+  const what = cache.kind === 'local' ? `local cache ${cache.name}` : cache.kind === 'includes' ? 'the cache of fetched include files' : `cache volume ${cache.name}`;
   return cache.location ? `${what} (${cache.location})` : what;
 }
 
@@ -15,12 +15,14 @@ export default class CacheClear extends BaseCommand {
     '<%= config.bin %> cache clear',
     '<%= config.bin %> cache clear default node-modules',
     '<%= config.bin %> cache clear --volumes-only --all-projects',
+    '<%= config.bin %> cache clear --includes',
   ];
   static override strict = false;
   static override args = { keys: Args.string({ description: 'Cache keys (local caches), or volume names / container paths (cache volumes); default: all' }) };
   static override flags = {
-    'volumes-only': Flags.boolean({ description: 'Only the Docker engine\'s cache volumes', exclusive: ['local-only'], env: 'GLCI_VOLUMES_ONLY' }),
-    'local-only': Flags.boolean({ description: 'Only the cache archives of the state directory', exclusive: ['volumes-only'], env: 'GLCI_LOCAL_ONLY' }),
+    'volumes-only': Flags.boolean({ description: 'Only the Docker engine\'s cache volumes', exclusive: ['local-only', 'includes'], env: 'GLCI_VOLUMES_ONLY' }),
+    'local-only': Flags.boolean({ description: 'Only the cache archives of the state directory', exclusive: ['volumes-only', 'includes'], env: 'GLCI_LOCAL_ONLY' }),
+    includes: Flags.boolean({ description: 'Only the cache of fetched include files (include:project, template, component, remote), which --offline reads', exclusive: ['volumes-only', 'local-only'], env: 'GLCI_INCLUDES' }),
     'all-projects': Flags.boolean({ description: 'Cache volumes of every project, not only of this one', env: 'GLCI_ALL_PROJECTS' }),
     'state-dir': Flags.string({ description: 'Where builds, caches and artifacts are kept (default: <project>/.glci)', env: 'GLCI_STATE_DIR' }),
   };
@@ -28,7 +30,7 @@ export default class CacheClear extends BaseCommand {
   async run(): Promise<CacheClearReport> {
     // The state directory .glci.yml names, like `glci run`.
     const { flags, argv } = await withProjectFile(await this.parse(CacheClear), CacheClear.flags);
-    const scope: CacheScope = flags['volumes-only'] ? 'volumes' : flags['local-only'] ? 'local' : 'all';
+    const scope: CacheScope = flags.includes ? 'includes' : flags['volumes-only'] ? 'volumes' : flags['local-only'] ? 'local' : 'all';
     const report = await clearCaches({
       ...(flags.cwd ? { cwd: flags.cwd } : {}),
       ...(flags['state-dir'] ? { stateDir: flags['state-dir'] } : {}),
