@@ -3,18 +3,17 @@
 // request's target branch (from the merge base), a pull request's target head, a push's before..after.
 // null means GitLab has no diff for this pipeline, so `changes` is always true.
 import { UsageError } from '../errors.js';
-import { diffNames, mergeBase, resolveCommit, stagedFiles, worktreeFiles } from '../platform/git-diff.js';
+import { changedSinceFork, diffNames, stagedFiles, worktreeFiles } from '../platform/git-diff.js';
 import { ZERO_SHA } from '../variables/index.js';
 import type { PipelineCommit } from './pipeline-commit.js';
 import type { ChangesRequest, PipelineKind } from './pipeline-kind.js';
 
 /** `--changes REV`: what the checkout changed since it forked from REV (`git diff REV...HEAD`), as an MR would show. */
 async function sinceRevision(dir: string, rev: string, head: string): Promise<string[]> {
-  const sha = await resolveCommit(dir, rev);
-  if (sha === null) throw new UsageError(`--changes ${rev}: not a revision of this repository`, 'give staged, worktree, or a branch, tag or commit');
-  const base = await mergeBase(dir, sha, head);
-  if (base === null) throw new UsageError(`--changes ${rev}: it has no common commit with HEAD`);
-  return diffNames(dir, base, head);
+  const diff = await changedSinceFork(dir, rev, head);
+  if (diff.status === 'unknown-rev') throw new UsageError(`--changes ${rev}: not a revision of this repository`, 'give staged, worktree, or a branch, tag or commit');
+  if (diff.status === 'unrelated') throw new UsageError(`--changes ${rev}: it has no common commit with HEAD`);
+  return diff.files;
 }
 
 async function requested(dir: string, request: ChangesRequest, head: string): Promise<string[]> {

@@ -32,6 +32,17 @@ export async function mergeBase(dir: string, a: string, b: string): Promise<stri
   return result.ok && sha !== '' ? sha : null;
 }
 
+/** What `head` changed since it forked from `rev` (`git diff rev...head`, as a merge request shows it). */
+export type ForkDiff = { status: 'ok'; files: string[] } | { status: 'unknown-rev' } | { status: 'unrelated' };
+
+export async function changedSinceFork(dir: string, rev: string, head: string): Promise<ForkDiff> {
+  const sha = await resolveCommit(dir, rev);
+  if (sha === null) return { status: 'unknown-rev' };
+  const base = await mergeBase(dir, sha, head);
+  if (base === null) return { status: 'unrelated' };
+  return { status: 'ok', files: await diffNames(dir, base, head) };
+}
+
 /** Files that differ between two commits (`git diff from to`: a tree comparison, no merge base). */
 export async function diffNames(dir: string, from: string, to: string): Promise<string[]> {
   const result = await git(dir, ['diff', '--relative', '--name-only', '-z', '--no-renames', from, to, '--']);

@@ -3,7 +3,6 @@
 // origin/HEAD), `log -1` (commit facts and tags at HEAD) and `config` (remote URL, default branch, user).
 // A fourth runs only when HEAD is detached on a tag (its message) or the branch has no commit yet.
 import { basename } from 'node:path';
-import { UsageError } from '../errors.js';
 import type { GitFacts } from '../model/plan.js';
 import { runGit as git, type GitResult } from './run-git.js';
 
@@ -144,20 +143,6 @@ export async function readGitFacts(
     defaultBranch,
   };
   return { topLevel: rev.topLevel, facts };
-}
-
-/**
- * Files changed between the merge base of `base` and HEAD, and HEAD (`git diff base...HEAD`), relative to
- * the repository root: what `rules:changes:compare_to` compares. Renames count as delete plus add, so both
- * paths are listed, as in GitLab.
- */
-export async function changedFiles(dir: string, base: string): Promise<string[]> {
-  const result = await git(dir, ['diff', '--name-only', '-z', '--no-renames', `${base}...HEAD`, '--']);
-  if (!result.ok) {
-    const reason = result.stderr.split('\n')[0]?.replace(/^fatal: /, '') ?? '';
-    throw new UsageError(`cannot compare with '${base}': ${reason}`, 'give a branch, tag or commit that exists locally');
-  }
-  return [...new Set(result.stdout.split('\0').filter((p) => p !== ''))];
 }
 
 /** The path part of a remote URL (`group/sub/project`), or null for local paths and unknown forms. */

@@ -4,8 +4,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/errors.js';
-import { changedFiles, listProjectFiles, projectPathFromRemote, readGitFacts } from '../../src/platform/git.js';
+import { listProjectFiles, projectPathFromRemote, readGitFacts } from '../../src/platform/git.js';
+import { changedSinceFork } from '../../src/platform/git-diff.js';
 
 const ZERO_SHA = '0'.repeat(40);
 // 2022-01-31T16:47:55Z, written with a +01:00 offset: the timestamp is reported in UTC.
@@ -149,7 +149,7 @@ describe('readGitFacts', () => {
   });
 });
 
-describe('changedFiles', () => {
+describe('changedSinceFork', () => {
   it('lists files changed since the merge base, both paths of a rename', async () => {
     const dir = repo('diff');
     commit(dir, 'keep.txt', 'keep', 'base');
@@ -161,13 +161,14 @@ describe('changedFiles', () => {
     sh(dir, 'checkout', '-q', 'main');
     commit(dir, 'main-only.txt', 'm', 'main moves on');
     sh(dir, 'checkout', '-q', 'feature');
-    expect((await changedFiles(dir, 'main')).sort()).toEqual(['new.txt', 'old.txt', 'src/app.ts']);
+    const diff = await changedSinceFork(dir, 'main', 'HEAD');
+    expect(diff.status === 'ok' ? diff.files.sort() : diff).toEqual(['new.txt', 'old.txt', 'src/app.ts']);
   });
 
-  it('throws a UsageError for an unknown base', async () => {
+  it('says when the base is unknown (glci run --changes turns that into a UsageError)', async () => {
     const dir = repo('diff-unknown');
     commit(dir, 'a.txt', 'a', 'one');
-    await expect(changedFiles(dir, 'no-such-ref')).rejects.toThrow(UsageError);
+    expect(await changedSinceFork(dir, 'no-such-ref', 'HEAD')).toEqual({ status: 'unknown-rev' });
   });
 });
 
