@@ -2,20 +2,13 @@
 // (runner-behavior.md §9, https://docs.gitlab.com/runner/configuration/advanced-configuration/).
 // Field names are camelCase forms of the TOML keys. Types only.
 import type { PullPolicy } from './config.js';
+import type { ConfigService } from './config-service.js';
+import type { KubernetesSettings } from './kubernetes.js';
+
+export type { ConfigService };
 
 /** Where a setting's value came from, for `glci config show`. */
 export type SettingOrigin = 'file' | 'default' | 'glci-default';
-
-/** One `[[runners.docker.services]]` entry. */
-export interface ConfigService {
-  name: string;
-  /** `alias` split on commas and whitespace, in order. */
-  aliases: string[];
-  command: string[];
-  entrypoint: string[];
-  /** `environment = ["K=V"]`, in order. */
-  environment: { key: string; value: string }[];
-}
 
 /** `[runners.docker]`. Unset optional keys keep Docker's (or GitLab Runner's) default. */
 export interface DockerSettings {
@@ -100,6 +93,7 @@ export interface RunnerSettings {
   /** glci extension; GitLab's default: run untagged jobs only when the runner has no tags. */
   runUntagged: boolean;
   docker?: DockerSettings;
+  kubernetes?: KubernetesSettings;
   /** 1-based position in the file (0 for the built-in default runner). */
   index: number;
 }

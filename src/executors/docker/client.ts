@@ -5,6 +5,9 @@ import type { Duplex, Readable } from 'node:stream';
 import { PassThrough } from 'node:stream';
 import Docker from 'dockerode';
 import type { EngineAddress } from './engine-address.js';
+import type { RegistryAuth } from '../images/registry-auth.js';
+
+export type { RegistryAuth };
 
 /** What the executor needs to know about an image. */
 export interface ImageFacts {
@@ -28,13 +31,6 @@ export interface PullProgress {
 }
 
 /** Credentials sent with a pull (`X-Registry-Auth`). */
-export interface RegistryAuth {
-  username?: string;
-  password?: string;
-  auth?: string;
-  identitytoken?: string;
-  serveraddress: string;
-}
 
 export interface ContainerFacts {
   id: string;

@@ -16,7 +16,7 @@ import { waitForServices } from './health-check.js';
 import { resolveOwner, type Owner } from './image-user.js';
 import { LABELS, type ResourceType } from './labels.js';
 import { jobResourceBase, md5Hex, rfc1123 } from './names.js';
-import { imageMatches, privilegedAllowed } from './pull/allowlist.js';
+import { imageMatches, privilegedAllowed } from '../images/allowlist.js';
 import { createPullSession, resolveImage, type ImageRequest, type PullContext } from './pull/resolve-image.js';
 import { legacyLinks, planServices, serviceImageRequest, serviceRequests, startService, type StartedService } from './services.js';
 import { deliverSources } from './sources.js';

@@ -1,7 +1,7 @@
 // The explanations glci adds to GitLab's pull errors: which credential source was tried for which
 // registry (never a secret), and what to do about it.
-import { describeLookup, type CredentialLookup } from './credentials.js';
-import { pullReference } from './image-reference.js';
+import { describeLookup, type CredentialLookup } from '../../images/credentials.js';
+import { pullReference } from '../../images/image-reference.js';
 import { PullFailure } from './pull-errors.js';
 
 /** `never` and no local image: the daemon's wording for an absent image, with a way out. */

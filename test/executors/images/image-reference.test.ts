@@ -6,7 +6,7 @@ import {
   parseImageReference,
   pullReference,
   serviceName,
-} from '../../../src/executors/docker/pull/image-reference.js';
+} from '../../../src/executors/images/image-reference.js';
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;
 

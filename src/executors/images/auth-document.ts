@@ -2,7 +2,7 @@
 // ~/.dockercfg) turned into credentials per registry key. Within a document `auths` come first, then
 // `credsStore`, then `credHelpers`, each overriding the one before for the same key, as the docker CLI
 // and GitLab Runner do (runner-behavior.md §3.4).
-import type { RegistryAuth } from '../client.js';
+import type { RegistryAuth } from './registry-auth.js';
 import { helperGet, helperList, helperProgram, type HelperCredential, type HelperRunner } from './credential-helpers.js';
 import { credentialKey } from './image-reference.js';
 

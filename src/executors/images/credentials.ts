@@ -5,10 +5,10 @@
 // https://docs.gitlab.com/ci/docker/using_docker_images/#access-an-image-from-a-private-container-registry
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { JobVariable } from '../../../model/plan.js';
-import type { RunnerLineKind } from '../../../log/runner-lines.js';
-import type { RegistryAuth } from '../client.js';
-import { ExecutorError } from '../../../errors.js';
+import type { JobVariable } from '../../model/plan.js';
+import type { RunnerLineKind } from '../../log/runner-lines.js';
+import type { RegistryAuth } from './registry-auth.js';
+import { ExecutorError } from '../../errors.js';
 import { documentCredentials, parseAuthDocument, type DocumentCredential } from './auth-document.js';
 import { PathTraversalError, type HelperRunner } from './credential-helpers.js';
 import { credentialPath, lookupPaths, registryOfPath } from './image-reference.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunnerLineKind } from '../../../src/log/runner-lines.js';
-import { imageMatches, privilegedAllowed, verifyAllowedImage } from '../../../src/executors/docker/pull/allowlist.js';
+import { imageMatches, privilegedAllowed, verifyAllowedImage } from '../../../src/executors/images/allowlist.js';
 
 describe('imageMatches: doublestar globs on the image as written', () => {
   it.each<[string, string, boolean]>([

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { PullPolicy } from '../../../src/model/config.js';
 import type { SettingOrigin } from '../../../src/model/runner.js';
 import { ExecutorError } from '../../../src/errors.js';
-import { effectivePullPolicies, formatPolicies } from '../../../src/executors/docker/pull/policies.js';
+import { effectivePullPolicies, formatPolicies } from '../../../src/executors/images/policies.js';
 
 interface Settings {
   pullPolicy: PullPolicy[];

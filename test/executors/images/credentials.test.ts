@@ -4,8 +4,8 @@ import { delimiter, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { JobVariable } from '../../../src/model/plan.js';
 import type { RunnerLineKind } from '../../../src/log/runner-lines.js';
-import type { HelperRunner } from '../../../src/executors/docker/pull/credential-helpers.js';
-import { describeLookup, lookupCredentials, type CredentialsInput } from '../../../src/executors/docker/pull/credentials.js';
+import type { HelperRunner } from '../../../src/executors/images/credential-helpers.js';
+import { describeLookup, lookupCredentials, type CredentialsInput } from '../../../src/executors/images/credentials.js';
 
 const roots: string[] = [];
 afterAll(() => roots.forEach((root) => rmSync(root, { recursive: true, force: true })));

@@ -2,9 +2,9 @@
 // helpers/pull_policies): the YAML `pull_policy` replaces the configured list, and the result is
 // limited to `allowed_pull_policies` with the requested order kept.
 // https://docs.gitlab.com/runner/executors/docker/#configure-how-runners-pull-images
-import type { PullPolicy } from '../../../model/config.js';
-import type { DockerSettings } from '../../../model/runner.js';
-import { ExecutorError } from '../../../errors.js';
+import type { PullPolicy } from '../../model/config.js';
+import type { DockerSettings } from '../../model/runner.js';
+import { ExecutorError } from '../../errors.js';
 
 const ALL_POLICIES: readonly PullPolicy[] = ['always', 'if-not-present', 'never'];
 

@@ -3,9 +3,9 @@
 // string as written (after variable expansion), with no normalisation.
 // https://docs.gitlab.com/runner/configuration/advanced-configuration/#restrict-docker-images-and-services
 import picomatch from 'picomatch';
-import type { DockerSettings } from '../../../model/runner.js';
-import type { RunnerLineKind } from '../../../log/runner-lines.js';
-import { ExecutorError } from '../../../errors.js';
+import type { DockerSettings } from '../../model/runner.js';
+import type { RunnerLineKind } from '../../log/runner-lines.js';
+import { ExecutorError } from '../../errors.js';
 
 // doublestar semantics: dot-files are ordinary, a leading `!` is a literal and `@(…)`-style
 // extglobs do not exist. `*` stops at `/`, `**` as a whole component crosses it (as in picomatch).
