@@ -13,6 +13,8 @@ export interface LocationIndex {
   locate(node: object, key?: string | number): SourceLocation | null;
   /** Whether the scalar at `node[key]` was a YAML float (`1.0`), which Ruby prints as "1.0", not "1". */
   isFloat?(node: object, key: string | number): boolean;
+  /** Whether the key `key` of `node` was not a string in YAML (`10:`, `true:`, `~:`); Ruby keeps it so. */
+  isNonStringKey?(node: object, key: string | number): boolean;
 }
 
 /** Steps 1–5 of GitLab's processing order done: includes merged, extends applied, !reference resolved. */

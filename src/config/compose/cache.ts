@@ -105,8 +105,13 @@ function parseKey(site: Site): CacheKey | null {
     return null;
   }
   const files = site.at(kind);
-  if (!isStringArray(files.value) || files.value.length === 0) {
+  if (!isStringArray(files.value)) {
     files.config('should be an array of strings');
+    return null;
+  }
+  // entry/files.rb: an empty list is an array of strings, refused by the length check.
+  if (files.value.length === 0) {
+    files.config('requires at least 1 item');
     return null;
   }
   if (files.value.length > MAX_KEY_FILES) {

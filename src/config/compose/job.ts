@@ -68,6 +68,12 @@ export function composeJob(site: Site, kind: JobKind, context: JobContext): JobD
 }
 
 function checkKeys(site: Site, raw: RawMapping, kind: JobKind, name: string): void {
+  // entry/processable.rb: `validates :name, presence: true` and `type: Symbol`. YAML keys that are
+  // not strings (`10:`, `true:`, `~:`) stay integers, booleans or nil in Ruby, so no Symbol.
+  if (name === '') site.attr('name', "can't be blank");
+  if (site.holder !== undefined && site.key !== undefined && site.problems.locations.isNonStringKey?.(site.holder, site.key)) {
+    site.attr('name', 'should be a symbol');
+  }
   if (name.length > MAX_NAME) site.attr('name', `is too long (maximum is ${MAX_NAME} characters)`);
   checkAllowedKeys(site, raw, kind === 'job' ? JOB_CHECK_KEYS : BRIDGE_KEYS);
   checkExclusive(site, raw, ['script', 'run']);
@@ -130,7 +136,7 @@ function applyDefaults(
   return { values, raw: out };
 }
 
-/** The site of a top-level job, located at its key. */
+/** The site of a top-level job, located at its key; GitLab names a blank key by its entry type. */
 export function jobSite(root: Site, name: string): Site {
-  return root.at(name).as(`jobs:${name}`);
+  return root.at(name).as(`jobs:${name === '' ? 'job' : name}`);
 }

@@ -1,11 +1,13 @@
 // Checks across jobs, done after every job is composed (GitLab's yaml_processor.rb and
-// yaml_processor/dag.rb; spec §0.1 step 9, §8.3): stages, needs, dependencies, on_stop, cycles.
-// Names refer to jobs before parallel expansion; a need on a parallel job names its base job.
+// yaml_processor/dag.rb; spec §0.1 step 9, §8.3). GitLab stops at the first of these, so they are
+// made in its order — job by job: stage, dependencies, needs, on_stop, pages:publish; then cycles —
+// and the first one glci lists is the one GitLab shows. Names refer to jobs before parallel
+// expansion; a need on a parallel job names its base job.
 import type { JobDefinition, NeedDefinition, SourceLocation } from '../../model/config.js';
 import type { RawMapping } from '../raw.js';
 import { matrixSize, parallelJobNames } from './parallel.js';
 import type { Problems } from './site.js';
-import { findCycles } from './cycles.js';
+import { findCycles, type NeedsCycle } from './cycles.js';
 
 const MAX_NEED_NAME = 128;
 const MAX_NEEDS = 50;
@@ -30,15 +32,34 @@ export function validateLogic(composed: readonly ComposedJob[], stages: readonly
   for (const entry of composed) {
     const at = (key: string, index?: number): SourceLocation => locateIn(problems, entry, key, index);
     checkStage(entry.job, stages, lookup, problems, at);
-    checkNeeds(entry.job, lookup, problems, at);
     checkDependencies(entry.job, lookup, problems, at);
+    checkNeeds(entry.job, lookup, problems, at);
     checkOnStop(entry.job, lookup, problems, at);
+    checkPagesPublish(entry, problems, at);
   }
   for (const cycle of findCycles(composed.map((c) => c.job))) {
-    const detail = cycle.length === 1 ? `self-dependency: ${cycle[0]}` : `topological sort failed: ${rubyInspect(cycle)}`;
-    const first = composed.find((c) => c.job.name === cycle[0]);
+    const detail = cycleDetail(cycle);
+    const firstName = cycle.kind === 'self' ? cycle.job : cycle.jobs[0];
+    const first = composed.find((c) => c.job.name === firstName);
     problems.error(`The pipeline has circular dependencies: ${detail}`, first ? locateIn(problems, first, 'needs') : null);
   }
+}
+
+/** TSort::Cyclic's message, as GitLab's Dag raises it. */
+function cycleDetail(cycle: NeedsCycle): string {
+  return cycle.kind === 'self' ? `self-dependency: ${cycle.job}` : `topological sort failed: ${rubyInspect(cycle.jobs)}`;
+}
+
+/** `validate_job_pages_publish!`: the deprecated job-level `publish` next to `pages:publish`. */
+function checkPagesPublish(entry: ComposedJob, problems: Problems, at: Locator): void {
+  const { pages, publish } = entry.source;
+  if (!isPlainMapping(pages) || publish === undefined || publish === null || !('publish' in pages)) return;
+  const name = entry.job.name;
+  problems.error(`${name} job: use either ${name}:publish or ${name}:pages:publish`, at('publish'));
+}
+
+function isPlainMapping(value: unknown): value is RawMapping {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function jobIndex(jobs: readonly JobDefinition[]): Map<string, JobDefinition> {
@@ -93,13 +114,14 @@ function checkNeed(job: JobDefinition, need: NeedDefinition, lookup: Lookup, pro
     if (!need.optional) problems.error(`${job.name} job: undefined need: ${need.job}`, where);
     return 1;
   }
-  if (!earlierOrSame(target.stage, job.stage, lookup)) {
-    problems.error(`${job.name} job: need ${need.job} is not defined in current or prior stages`, where);
-  }
+  // GitLab's order for one need: undefined, name too long, later stage.
   const names = target.parallel && target.name === need.job ? parallelJobNames(target.name, target.parallel) : [need.job];
   const tooLong = names.find((name) => name.length > MAX_NEED_NAME);
   if (tooLong) {
     problems.error(`${job.name} job: need \`${tooLong}\` name is too long (maximum is ${MAX_NEED_NAME} characters)`, where);
+  }
+  if (!earlierOrSame(target.stage, job.stage, lookup)) {
+    problems.error(`${job.name} job: need ${need.job} is not defined in current or prior stages`, where);
   }
   if (!need.matrix) return names.length;
   // Matrix expressions (`$[[ matrix.X ]]`, beta) take the needing job's own values: not checkable here.
@@ -140,11 +162,16 @@ function checkOnStop(job: JobDefinition, lookup: Lookup, problems: Problems, at:
   if (problem) problems.error(`${prefix} ${problem}`, at('environment'));
 }
 
-/** Unknown stages were reported already; they do not add need/dependency errors. */
+/**
+ * GitLab's `dependency_stage_index.present? && dependency_stage_index <= job_stage_index`: a job in
+ * an undeclared stage is in no current or prior stage of anyone. A job whose own stage is
+ * undeclared was refused just before (GitLab stops there), so it adds nothing more.
+ */
 function earlierOrSame(targetStage: string, ownStage: string, lookup: Lookup): boolean {
   const target = lookup.stageIndex.get(targetStage);
   const own = lookup.stageIndex.get(ownStage);
-  return target === undefined || own === undefined || target <= own;
+  if (own === undefined) return true;
+  return target !== undefined && target <= own;
 }
 
 function locateIn(problems: Problems, entry: ComposedJob, key: string, index?: number): SourceLocation {

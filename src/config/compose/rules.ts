@@ -47,6 +47,12 @@ function ruleSite(site: Site, rule: RuleMap, index: number, flat: boolean): Site
 
 /** Job (and trigger job) `rules:`. */
 export function parseJobRules(site: Site, owner: Site): RuleDefinition[] | null {
+  // A job checks the shape itself (entry/processable.rb `nested_array_of_hashes_or_arrays`) and,
+  // being invalid then, never composes its `rules` entry: no `rules config should be an array`.
+  if (!Array.isArray(site.value)) {
+    owner.attr('rules', 'should be an array containing hashes and arrays of hashes');
+    return null;
+  }
   const shape = ruleMappings(site, owner);
   if (!shape) return null;
   const out: RuleDefinition[] = [];

@@ -59,7 +59,41 @@ function includes(site: Site): boolean {
     site.config(`is too long (maximum is ${MAX_INCLUDES} characters)`, `a child pipeline can include at most ${MAX_INCLUDES} files`);
     return false;
   }
-  return true;
+  let ok = true;
+  raw.forEach((item, index) => {
+    if (isMapping(item)) ok = includeEntry(site.item(index, item, 'include'), item) && ok;
+  });
+  return ok;
+}
+
+/**
+ * One `trigger:include` entry. The child pipeline is not resolved here, so GitLab's entry checks
+ * (entry/include.rb, in its order) are the only ones a parent pipeline gets.
+ */
+function includeEntry(site: Site, raw: Record<string, unknown>): boolean {
+  let ok = true;
+  if (truthy(raw.artifact) && blankValue(raw.job)) {
+    site.config('must specify the job where to fetch the artifact from');
+    ok = false;
+  }
+  if (truthy(raw.project) && blankValue(raw.file)) {
+    site.config('must specify the file where to fetch the config from');
+    ok = false;
+  }
+  return ok;
+}
+
+/** Ruby truthiness: anything but nil and false. */
+function truthy(value: unknown): boolean {
+  return value !== undefined && value !== null && value !== false;
+}
+
+/** Ruby `blank?`: nil, false, whitespace-only text, an empty list or mapping. */
+function blankValue(value: unknown): boolean {
+  if (!truthy(value)) return true;
+  if (typeof value === 'string') return value.trim() === '';
+  if (Array.isArray(value)) return value.length === 0;
+  return isMapping(value) && Object.keys(value).length === 0;
 }
 
 function parseForward(site: Site): { yamlVariables: boolean; pipelineVariables: boolean } | null {

@@ -42,6 +42,9 @@ export function normalizeEntry(raw: unknown, location: SourceLocation | null, va
   }
   if (raw instanceof ReferenceTag) return `\`${raw.inspect()}\` cannot build an include entry: include is resolved before !reference tags`;
   if (!isMapping(raw)) return `\`${JSON.stringify(raw)}\` does not have a valid subkey for include. Valid subkeys are: ${SUBKEYS}`;
+  // GitLab's Matcher runs before the entry's key check: a mapping naming no include type at all
+  // (`{yolo: x}`, `{name: x}`) is refused as having no valid subkey, not for its unknown keys.
+  if (!LOCATION_TYPES.some((type) => isPresent(raw[type]))) return noValidSubkey(raw);
   const unknown = Object.keys(raw).filter((key) => !ALLOWED_KEYS.has(key));
   if (unknown.length > 0) return `include config contains unknown keys: ${unknown.join(', ')}`;
   if (isPresent(raw.project) && !isPresent(raw.file)) return 'include config must specify the file where to fetch the config from';
@@ -56,10 +59,13 @@ export function normalizeEntry(raw: unknown, location: SourceLocation | null, va
 export function locationType(params: RawMapping): LocationType | string {
   const matching = LOCATION_TYPES.filter((type) => (type === 'project' ? isPresent(params.project) && isPresent(params.file) : isPresent(params[type])));
   if (matching.length === 1) return matching[0] as LocationType;
-  if (matching.length === 0) {
-    return `\`${JSON.stringify(params)}\` does not have a valid subkey for include. Valid subkeys are: ${SUBKEYS}`;
-  }
+  if (matching.length === 0) return noValidSubkey(params);
   return `Each include must use only one of: ${SUBKEYS}`;
+}
+
+/** External::Mapper::Matcher's refusal of an entry no include type matches. */
+function noValidSubkey(params: RawMapping): string {
+  return `\`${JSON.stringify(params)}\` does not have a valid subkey for include. Valid subkeys are: ${SUBKEYS}`;
 }
 
 /** GitLab's VariablesExpander on a mapping entry: string values and list items (as strings). */

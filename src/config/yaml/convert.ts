@@ -10,6 +10,7 @@ import type { RawMapping } from '../raw.js';
 import type { LineIndex } from './documents.js';
 import type { LocationTable } from './location-table.js';
 import { assignKey, isMapping } from './mapping.js';
+import { unknownAnchorMessage } from './psych-messages.js';
 import { DisallowedScalarError, resolvePlainScalar, type PsychScalar } from './psych-scalar.js';
 import { ReferenceTag } from './reference-tag.js';
 import { rubyToS } from './ruby-inspect.js';
@@ -71,7 +72,7 @@ export class DepthError extends Error {
 function aliasValue(name: string, node: YamlNode, ctx: ConvertContext): PsychScalar {
   const target = ctx.anchors.get(name) as PsychScalar | undefined;
   if (target) return target;
-  ctx.errors.push({ severity: 'error', message: `Unknown anchor \`${name}\` referenced by an alias`, location: where(ctx, node) });
+  ctx.errors.push({ severity: 'error', message: unknownAnchorMessage(name), location: where(ctx, node) });
   return { value: null, float: false };
 }
 
@@ -118,16 +119,22 @@ function mapping(pairs: Pair[], node: YamlNode, ctx: ConvertContext, depth: numb
       mergeInto(out, pair.value as YamlNode | null, keyOffset, ctx, depth);
       continue;
     }
-    let key = keyText(convert(keyNode, ctx, depth + 1));
+    const converted = convert(keyNode, ctx, depth + 1);
+    let key = keyText(converted);
+    // deep_symbolize_keys leaves keys that are no strings (integers, booleans, nil) as they are.
+    let nonStringKey = typeof converted.value !== 'string';
     const rewritten = ctx.hook?.(key, ctx.lines.at(keyOffset), 'key');
-    if (rewritten) key = rubyToS(rewritten.value, rewritten.float);
+    if (rewritten) {
+      key = rubyToS(rewritten.value, rewritten.float);
+      nonStringKey = typeof rewritten.value !== 'string';
+    }
     if (written.has(key)) duplicate(key, ctx.lines.at(keyOffset), ctx);
     written.add(key);
     ctx.path.push(key);
     const value = valueOf(pair.value as YamlNode | null, 'value', ctx, depth);
     ctx.path.pop();
     assignKey(out, key, value.value);
-    ctx.table.setKeyOffset(out, key, keyOffset, value.float);
+    ctx.table.setKeyOffset(out, key, keyOffset, value.float, nonStringKey);
   }
   return out;
 }

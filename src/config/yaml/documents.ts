@@ -6,6 +6,7 @@
 // the last document, otherwise the first one.
 import { isMap, isScalar, parseAllDocuments, YAMLMap, YAMLSeq, type Document, type Node as YamlNode, type Tags } from 'yaml';
 import type { ConfigDiagnostic, SourceLocation } from '../../model/config.js';
+import { psychError } from './psych-messages.js';
 
 /** Text positions → 1-based line and column for one file. */
 export class LineIndex {
@@ -78,9 +79,11 @@ export function splitDocuments(text: string, lines: LineIndex): SplitDocuments {
     const document = parseFirstDocument(piece.text);
     if (!document) continue;
     if (document.errors.length > 0) {
-      for (const error of document.errors) {
-        const at = firstTokenAt(piece.text, error.pos[0] ?? 0);
-        errors.push({ severity: 'error', message: cleanMessage(error.message), location: lines.at(piece.offset + at) });
+      // libyaml stops at its first error, and the package's later ones mostly follow from it.
+      for (const error of document.errors.slice(0, 1)) {
+        const reworded = psychError({ code: error.code, message: cleanMessage(error.message), offset: error.pos[0] ?? 0 }, piece.text);
+        const at = firstTokenAt(piece.text, reworded.offset);
+        errors.push({ severity: 'error', message: reworded.message, location: lines.at(piece.offset + at) });
       }
       continue;
     }

@@ -11,8 +11,15 @@ import { hasOwn } from './mapping.js';
 
 type Key = string | number;
 
-/** A key's position: `offset * 2 + floatBit` in the node's file, or an explicit record. */
-type KeyEntry = number | { location: SourceLocation | null; float: boolean };
+/**
+ * A key's position: `offset * 4 + flags` in the node's file (FLOAT: the value was a YAML float;
+ * NON_STRING_KEY: the key itself was not a string in YAML, such as `10:`), or an explicit record.
+ */
+type KeyEntry = number | { location: SourceLocation | null; float: boolean; nonStringKey?: boolean };
+
+const FLOAT = 1;
+const NON_STRING_KEY = 2;
+const FLAGS = 4;
 
 interface NodeRecord {
   lines: LineIndex | null;
@@ -34,13 +41,19 @@ export class LocationTable implements LocationIndex {
     const found = this.#keyEntry(node, key);
     if (!found) return null;
     const { entry, lines } = found;
-    return typeof entry === 'number' ? (lines?.at(entry >> 1) ?? null) : entry.location;
+    return typeof entry === 'number' ? (lines?.at(Math.floor(entry / FLAGS)) ?? null) : entry.location;
   }
 
   isFloat(node: object, key: Key): boolean {
     const found = this.#keyEntry(node, key);
     if (!found) return false;
-    return typeof found.entry === 'number' ? (found.entry & 1) === 1 : found.entry.float;
+    return typeof found.entry === 'number' ? (found.entry & FLOAT) !== 0 : found.entry.float;
+  }
+
+  isNonStringKey(node: object, key: Key): boolean {
+    const found = this.#keyEntry(node, key);
+    if (!found) return false;
+    return typeof found.entry === 'number' ? (found.entry & NON_STRING_KEY) !== 0 : found.entry.nonStringKey === true;
   }
 
   /** Records where a parsed mapping or sequence starts. */
@@ -49,20 +62,20 @@ export class LocationTable implements LocationIndex {
   }
 
   /** Records where a parsed key (mapping) or item (sequence) is written. */
-  setKeyOffset(node: object, key: Key, offset: number, float: boolean): void {
+  setKeyOffset(node: object, key: Key, offset: number, float: boolean, nonStringKey = false): void {
     const record = this.#record(node);
-    (record.keys ??= new Map()).set(key, offset * 2 + (float ? 1 : 0));
+    (record.keys ??= new Map()).set(key, offset * FLAGS + (float ? FLOAT : 0) + (nonStringKey ? NON_STRING_KEY : 0));
   }
 
   /** Records an explicit location and float flag for a key or item. */
-  setKey(node: object, key: Key, location: SourceLocation | null, float = false): void {
+  setKey(node: object, key: Key, location: SourceLocation | null, float = false, nonStringKey = false): void {
     const record = this.#record(node);
-    (record.keys ??= new Map()).set(key, { location, float });
+    (record.keys ??= new Map()).set(key, nonStringKey ? { location, float, nonStringKey } : { location, float });
   }
 
-  /** Gives `to[toKey]` the location and float flag recorded for `from[fromKey]`. */
+  /** Gives `to[toKey]` the location and flags recorded for `from[fromKey]`. */
   copyKey(from: object, fromKey: Key, to: object, toKey: Key): void {
-    this.setKey(to, toKey, this.locate(from, fromKey), this.isFloat(from, fromKey));
+    this.setKey(to, toKey, this.locate(from, fromKey), this.isFloat(from, fromKey), this.isNonStringKey(from, fromKey));
   }
 
   /** Declares `node` as the deep merge of `sources` (earliest first); it is located where the last one is. */

@@ -12,6 +12,7 @@ class TestLocations implements LocationIndex {
   readonly nodes = new WeakMap<object, SourceLocation>();
   readonly keys = new WeakMap<object, Map<string | number, SourceLocation>>();
   readonly floats = new WeakMap<object, Set<string | number>>();
+  readonly nonStringKeys = new WeakMap<object, Set<string | number>>();
 
   locate(node: object, key?: string | number): SourceLocation | null {
     if (key === undefined) return this.nodes.get(node) ?? null;
@@ -20,6 +21,10 @@ class TestLocations implements LocationIndex {
 
   isFloat(node: object, key: string | number): boolean {
     return this.floats.get(node)?.has(key) ?? false;
+  }
+
+  isNonStringKey(node: object, key: string | number): boolean {
+    return this.nonStringKeys.get(node)?.has(key) ?? false;
   }
 
   /** `1.0` and `1.5e3` are floats in YAML; the parsed number cannot tell `1.0` from `1`. */
@@ -50,6 +55,11 @@ export function resolved(text: string): ResolvedRawConfig {
         const key = String(isScalar(keyNode) ? keyNode.value : keyNode);
         out[key] = convert(pair.value);
         locations.noteScalar(out, key, pair.value);
+        if (isScalar(keyNode) && typeof keyNode.value !== 'string') {
+          const set = locations.nonStringKeys.get(out) ?? new Set();
+          set.add(key);
+          locations.nonStringKeys.set(out, set);
+        }
         if (keyNode.range) keys.set(key, at(keyNode.range[0]));
       }
       locations.keys.set(out, keys);

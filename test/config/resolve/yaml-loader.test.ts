@@ -171,7 +171,8 @@ describe('documents, encoding, errors (spec §1.1)', () => {
 
   it('counts lines from the start of the file in later documents', async () => {
     const errors = await resolveErrors({ '.gitlab-ci.yml': 'spec:\n  inputs: {}\n---\njob:\n  a: b: c\n' });
-    expect(errors[0]).toMatch(/^\.gitlab-ci\.yml:5:6: /);
+    // Psych points at the second `:` of `a: b: c` (line 5 of the file, not of the document).
+    expect(errors[0]).toBe('.gitlab-ci.yml:5:7: mapping values are not allowed in this context');
   });
 
   it('requires a mapping at the root', async () => {
