@@ -1,5 +1,6 @@
 // Runner settings for executor tests: GitLab Runner's defaults for a `[[runners]]` entry with a
 // `[runners.docker]` table, with any field overridden.
+import type { KubernetesSettings } from '../../src/model/kubernetes.js';
 import type { DockerSettings, RunnerSettings } from '../../src/model/runner.js';
 
 export function dockerSettings(overrides: Partial<DockerSettings> = {}): DockerSettings {
@@ -51,6 +52,43 @@ export function runnerSettings(overrides: Partial<RunnerSettings> = {}): RunnerS
     tags: [],
     runUntagged: true,
     index: 1,
+    ...overrides,
+  };
+}
+
+/** GitLab Runner's defaults for `[runners.kubernetes]`, with any field overridden. */
+export function kubernetesSettings(overrides: Partial<KubernetesSettings> = {}): KubernetesSettings {
+  const none = {};
+  return {
+    bearerTokenOverwriteAllowed: false,
+    namespace: 'default',
+    namespacePerJob: false,
+    capAdd: [],
+    capDrop: ['NET_RAW'],
+    build: none,
+    helper: none,
+    service: none,
+    pod: none,
+    buildOverwriteMax: none,
+    helperOverwriteMax: none,
+    serviceOverwriteMax: none,
+    pollInterval: 3,
+    pollTimeout: 180,
+    nodeSelector: {},
+    nodeTolerations: [],
+    imagePullSecrets: [],
+    useServiceAccountImagePullSecrets: false,
+    pullPolicy: [],
+    allowedPullPolicies: [],
+    allowedImages: [],
+    allowedServices: [],
+    podLabels: {},
+    podAnnotations: {},
+    hostAliases: [],
+    cleanupResourcesTimeout: 300,
+    services: [],
+    volumes: [],
+    podSpec: [],
     ...overrides,
   };
 }

@@ -1,0 +1,17 @@
+// kube-apiserver of the test bed: the upstream command, nothing added.
+package main
+
+import (
+	"os"
+	_ "time/tzdata" // the upstream binary embeds the zone database too (CronJob time zones)
+
+	"k8s.io/component-base/cli"
+	_ "k8s.io/component-base/logs/json/register"
+	_ "k8s.io/component-base/metrics/prometheus/clientgo"
+	_ "k8s.io/component-base/metrics/prometheus/version"
+	"k8s.io/kubernetes/cmd/kube-apiserver/app"
+)
+
+func main() {
+	os.Exit(cli.Run(app.NewAPIServerCommand()))
+}

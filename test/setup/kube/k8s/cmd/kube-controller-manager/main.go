@@ -1,0 +1,17 @@
+// kube-controller-manager of the test bed: the upstream command, nothing added.
+package main
+
+import (
+	"os"
+	_ "time/tzdata" // CronJob time zones, as in the upstream binary
+
+	"k8s.io/component-base/cli"
+	_ "k8s.io/component-base/logs/json/register"
+	_ "k8s.io/component-base/metrics/prometheus/clientgo"
+	_ "k8s.io/component-base/metrics/prometheus/version"
+	"k8s.io/kubernetes/cmd/kube-controller-manager/app"
+)
+
+func main() {
+	os.Exit(cli.Run(app.NewControllerManagerCommand()))
+}
