@@ -19,9 +19,14 @@ export function redactToken(token: string): string {
   return token.length > 12 ? `${token.slice(0, 8)}…` : '[REDACTED]';
 }
 
-/** The configuration with runner tokens shortened, for printing. */
+/** The configuration with runner (and kubernetes bearer) tokens shortened, for printing. */
 export function redactRunnerConfig(config: RunnerConfig): RunnerConfig {
-  const runners = config.runners.map((r): RunnerSettings => ({ ...r, token: redactToken(r.token) }));
+  // The kubernetes bearer token grants cluster access just as the runner token grants GitLab access.
+  const runners = config.runners.map((r): RunnerSettings => ({
+    ...r,
+    token: redactToken(r.token),
+    ...(r.kubernetes?.bearerToken ? { kubernetes: { ...r.kubernetes, bearerToken: redactToken(r.kubernetes.bearerToken) } } : {}),
+  }));
   return { ...config, runners };
 }
 
@@ -67,28 +72,41 @@ interface Line {
   origin?: SettingOrigin;
 }
 
+/**
+ * The TOML key of a model path inside its table. Kubernetes resources are grouped per container class
+ * in the model (`helper.cpuLimit`, `serviceOverwriteMax.memoryRequest`) but flat keys in the file.
+ */
+function tomlKey(key: string): string {
+  const group = /^(build|helper|service|pod)(OverwriteMax)?\.([A-Za-z]+)$/.exec(key);
+  if (!group) return key === 'terminationGracePeriodSeconds' ? 'pod_termination_grace_period_seconds' : snake(key);
+  const [, kind, max, field] = group;
+  return `${kind === 'build' ? '' : `${kind}_`}${snake(field!)}${max ? '_overwrite_max_allowed' : ''}`;
+}
+
 function settingLines(config: RunnerConfig): Line[] {
   const lines: Line[] = [];
   let group = '';
   for (const [path, origin] of Object.entries(config.origins)) {
-    const parts = /^(?:runners\[(\d+)\]\.)?(?:(docker)\.)?([A-Za-z]+)$/.exec(path);
+    const parts = /^(?:runners\[(\d+)\]\.)?(?:(docker|kubernetes)\.)?([A-Za-z]+(?:\.[A-Za-z]+)?)$/.exec(path);
     if (!parts) continue;
-    const [, runner, docker, key] = parts;
+    const [, runner, table, key] = parts;
     // The tables themselves: their keys are listed.
-    if (docker === undefined && key === (runner === undefined ? 'runners' : 'docker')) continue;
-    const current = runner === undefined ? '' : `${runner}${docker ?? ''}`;
+    if (table === undefined && (runner === undefined ? key === 'runners' : key === 'docker' || key === 'kubernetes')) continue;
+    // Only the kubernetes resource groups have two-segment keys.
+    if (key!.includes('.') && table !== 'kubernetes') continue;
+    const current = runner === undefined ? '' : `${runner}${table ?? ''}`;
     if (current !== group) {
       group = current;
-      lines.push(...groupHeader(config, Number(runner), docker !== undefined));
+      lines.push(...groupHeader(config, Number(runner), table));
     }
-    const indent = runner === undefined ? '' : docker === undefined ? '  ' : '    ';
-    lines.push({ indent, text: `${snake(key!)} = ${formatValue(valueAt(config, path))}`, origin });
+    const indent = runner === undefined ? '' : table === undefined ? '  ' : '    ';
+    lines.push({ indent, text: `${tomlKey(key!)} = ${formatValue(valueAt(config, path))}`, origin });
   }
   return lines;
 }
 
-function groupHeader(config: RunnerConfig, index: number, docker: boolean): Line[] {
-  if (docker) return [{ indent: '  ', text: '[runners.docker]' }];
+function groupHeader(config: RunnerConfig, index: number, table: string | undefined): Line[] {
+  if (table) return [{ indent: '  ', text: `[runners.${table}]` }];
   const runner = config.runners[index];
   const which = runner && runner.index > 0 ? `#${runner.index}` : '(built in)';
   return [{ indent: '', text: '' }, { indent: '', text: `[[runners]] ${which} ${JSON.stringify(runner?.name ?? '')}` }];

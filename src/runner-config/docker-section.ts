@@ -1,12 +1,11 @@
 // `[runners.docker]` → DockerSettings, with GitLab Runner's defaults for every unset key
 // (runner-behavior.md §9.3, §3.1; https://docs.gitlab.com/runner/configuration/advanced-configuration/#the-runnersdocker-section).
-import type { PullPolicy } from '../model/config.js';
 import type { ConfigService, DockerSettings } from '../model/runner.js';
-import { DOCKER_SCHEMA, SERVICE_SCHEMA } from './schema.js';
-import { Section, describeValue } from './section.js';
+import { DOCKER_SCHEMA, SERVICE_SCHEMA, type TableSchema } from './schema.js';
+import { PULL_POLICIES, Section, describeValue, readPullPolicyList } from './section.js';
 import { joinIndex } from './toml-positions.js';
 
-export const PULL_POLICIES: readonly PullPolicy[] = ['always', 'if-not-present', 'never'];
+export { PULL_POLICIES };
 
 // Docker's RAMInBytes and Go's big.Rat, which GitLab Runner parses `memory` and `cpus` with.
 const MEMORY = /^\d+(\.\d+)? ?[kmgtp]?i?b?$/i;
@@ -21,7 +20,7 @@ export function readDocker(section: Section): DockerSettings {
     ...readContainer(section),
     ...readPullPolicies(section),
     ...readAllowlists(section),
-    services: readServices(section),
+    services: readServices(section, '[[runners.docker.services]]'),
   };
 }
 
@@ -90,30 +89,11 @@ function readContainer(s: Section) {
   };
 }
 
-/** One policy list: `pull_policy` may be a string or an array, `allowed_pull_policies` only an array. */
-function readPolicyList(s: Section, key: string, allowString: boolean): PullPolicy[] | undefined {
-  const expected = allowString ? 'a string or an array of strings' : 'an array of strings';
-  const list = s.read(key, expected, (v) => {
-    if (allowString && typeof v === 'string') return [v];
-    return Array.isArray(v) && v.every((e) => typeof e === 'string') ? (v as string[]) : undefined;
-  });
-  if (list === undefined || list.length === 0) return undefined;
-  const path = s.keyPath(key);
-  const policies: PullPolicy[] = [];
-  list.forEach((value, i) => {
-    const policy = PULL_POLICIES.find((p) => p === value);
-    if (policy) policies.push(policy);
-    // GitLab Runner's own wording (common/config.go), then where and what is allowed.
-    else s.error(Array.isArray(s.table[key]) ? joinIndex(path, i) : path, `unsupported ${key} config: ${JSON.stringify(value)} (${path} takes ${PULL_POLICIES.join(', ')})`);
-  });
-  return policies;
-}
-
 function readPullPolicies(s: Section): Pick<DockerSettings, 'pullPolicy' | 'pullPolicyOrigin' | 'allowedPullPolicies'> {
-  const configured = readPolicyList(s, 'pull_policy', true);
+  const configured = readPullPolicyList(s, 'pull_policy', true);
   // GitLab Runner's defaults: pull `always`; a job may ask only for policies in pull_policy.
   const pullPolicy = configured ?? ['always'];
-  const allowed = readPolicyList(s, 'allowed_pull_policies', false);
+  const allowed = readPullPolicyList(s, 'allowed_pull_policies', false);
   s.setOrigin('pull_policy', configured ? 'file' : 'default');
   s.setOrigin('allowed_pull_policies', allowed ? 'file' : 'default');
   return { pullPolicy, pullPolicyOrigin: configured ? 'file' : 'default', allowedPullPolicies: allowed ?? [...pullPolicy] };
@@ -129,12 +109,13 @@ function readAllowlists(s: Section) {
   };
 }
 
-function readServices(s: Section): ConfigService[] {
-  const sections = s.tables('services', 'write [[runners.docker.services]]');
+/** `[[runners.docker.services]]` and `[[runners.kubernetes.services]]`: the same GitLab Runner type. */
+export function readServices(s: Section, table: string, schema: TableSchema = SERVICE_SCHEMA): ConfigService[] {
+  const sections = s.tables('services', `write ${table}`);
   return sections.map((service) => {
     // Each entry's keys come from the file; `origins` keeps one entry for the whole list.
     const entry = new Section({ ...service.ctx, origins: {} }, service.table, service.path, service.modelPath);
-    entry.checkKeys(SERVICE_SCHEMA);
+    entry.checkKeys(schema);
     const name = entry.string('name');
     if (name === undefined) entry.error(entry.path, `${entry.path} needs a name (the service image)`);
     return {

@@ -1,7 +1,9 @@
 // One `[[runners]]` entry → RunnerSettings (runner-behavior.md §9.2,
 // https://docs.gitlab.com/runner/configuration/advanced-configuration/#the-runners-section).
+import type { KubernetesSettings } from '../model/kubernetes.js';
 import type { DockerSettings, RunnerSettings } from '../model/runner.js';
 import { readDocker, readEnvironment } from './docker-section.js';
+import { readKubernetes } from './kubernetes-section.js';
 import { DOCKER_SCHEMA, GITLAB_EXECUTORS, GLCI_EXECUTORS, RUNNER_SCHEMA, SHELLS } from './schema.js';
 import { Section } from './section.js';
 import { didYouMean } from './suggest.js';
@@ -37,6 +39,8 @@ export function readRunner(s: Section, index: number): RunnerSettings {
   };
   const docker = readDockerTable(s, executor);
   if (docker) runner.docker = docker;
+  const kubernetes = readKubernetesTable(s, executor);
+  if (kubernetes) runner.kubernetes = kubernetes;
   return runner;
 }
 
@@ -80,4 +84,13 @@ function readDockerTable(s: Section, executor: string): DockerSettings | undefin
   if (executor !== 'docker' || s.has('docker')) return undefined;
   s.warn(s.path, `${s.path} uses the docker executor but has no [runners.docker] table: glci uses GitLab Runner's defaults`);
   return readDocker(new Section(s.ctx, {}, s.keyPath('docker'), `${s.modelPath}.docker`));
+}
+
+/** `[runners.kubernetes]`, read whatever the executor, like `[runners.docker]`; defaults when a kubernetes runner has none. */
+function readKubernetesTable(s: Section, executor: string): KubernetesSettings | undefined {
+  const table = s.child('kubernetes');
+  if (table) return readKubernetes(table);
+  if (executor !== 'kubernetes' || s.has('kubernetes')) return undefined;
+  s.warn(s.path, `${s.path} uses the kubernetes executor but has no [runners.kubernetes] table: glci uses GitLab Runner's defaults`);
+  return readKubernetes(new Section(s.ctx, {}, s.keyPath('kubernetes'), `${s.modelPath}.kubernetes`));
 }

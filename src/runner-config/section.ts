@@ -1,7 +1,7 @@
 // Typed reading of one config.toml table. Every problem is collected (not thrown) so the user sees all
 // of them in one ConfigError, each at the FILE:LINE:COLUMN where the key is written; every setting
 // read records whether it came from the file or a default, for `glci config show`.
-import type { ConfigDiagnostic } from '../model/config.js';
+import type { ConfigDiagnostic, PullPolicy } from '../model/config.js';
 import type { RunnerConfigWarning, SettingOrigin } from '../model/runner.js';
 import type { TableSchema } from './schema.js';
 import { didYouMean } from './suggest.js';
@@ -104,7 +104,11 @@ export class Section {
   }
 
   integer(key: string, fallback: number): number {
-    return this.read(key, 'an integer', asInteger) ?? fallback;
+    return this.optionalInteger(key) ?? fallback;
+  }
+
+  optionalInteger(key: string): number | undefined {
+    return this.read(key, 'an integer', asInteger);
   }
 
   strings(key: string): string[] {
@@ -178,6 +182,31 @@ export class Section {
     }
     return out;
   }
+}
+
+export const PULL_POLICIES: readonly PullPolicy[] = ['always', 'if-not-present', 'never'];
+
+/**
+ * One policy list of `[runners.docker]` or `[runners.kubernetes]` (both take GitLab's docker policy
+ * names): `pull_policy` may be a string or an array, `allowed_pull_policies` only an array.
+ * Unset or empty: undefined, so each table applies its own default.
+ */
+export function readPullPolicyList(s: Section, key: string, allowString: boolean): PullPolicy[] | undefined {
+  const expected = allowString ? 'a string or an array of strings' : 'an array of strings';
+  const list = s.read(key, expected, (v) => {
+    if (allowString && typeof v === 'string') return [v];
+    return Array.isArray(v) && v.every((e) => typeof e === 'string') ? (v as string[]) : undefined;
+  });
+  if (list === undefined || list.length === 0) return undefined;
+  const path = s.keyPath(key);
+  const policies: PullPolicy[] = [];
+  list.forEach((value, i) => {
+    const policy = PULL_POLICIES.find((p) => p === value);
+    if (policy) policies.push(policy);
+    // GitLab Runner's own wording (common/config.go), then where and what is allowed.
+    else s.error(Array.isArray(s.table[key]) ? joinIndex(path, i) : path, `unsupported ${key} config: ${JSON.stringify(value)} (${path} takes ${PULL_POLICIES.join(', ')})`);
+  });
+  return policies;
 }
 
 function asString(value: unknown): string | undefined {

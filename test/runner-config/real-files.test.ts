@@ -193,9 +193,10 @@ describe('several runners with tags', () => {
     expect(config.runners[0]!.limit).toBe(2);
   });
 
-  it('loads [runners.kubernetes], which glci does not read yet, with one "ignored by glci" warning', () => {
-    expect(warningsOf(config)).toEqual(['25: ignored by glci (GitLab Runner settings glci does not apply): runners[2].kubernetes']);
-    expect(config.ignored).toContain('runners[2].kubernetes');
+  it('reads [runners.kubernetes] without warnings; other runners get no kubernetes settings', () => {
+    expect(warningsOf(config)).toEqual([]);
+    expect(config.runners[2]!.kubernetes).toMatchObject({ namespace: 'ci', pollTimeout: 180 });
+    expect(config.runners[0]!.kubernetes).toBeUndefined();
   });
 });
 
