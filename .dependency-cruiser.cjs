@@ -44,9 +44,9 @@ module.exports = {
     {
       name: 'executors-not-each-other',
       severity: 'error',
-      comment: 'an executor never imports another executor; images/ (image names, pull policies, registry credentials) is shared by the container executors',
+      comment: 'an executor never imports another executor; images/ (image names, pull policies, registry credentials) and sources/ (the checkout) are shared by the container executors',
       from: { path: '^src/executors/([^/]+)/' },
-      to: { path: '^src/executors/([^/]+)/', pathNot: '^src/executors/($1|images)/' },
+      to: { path: '^src/executors/([^/]+)/', pathNot: '^src/executors/($1|images|sources)/' },
     },
     only('yaml', ['config/']),
     only('dockerode', ['executors/docker/client.ts']),

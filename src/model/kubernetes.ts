@@ -15,15 +15,8 @@ export interface KubernetesResources {
   ephemeralStorageLimit?: string;
 }
 
-/** The `*_overwrite_max_allowed` ceilings of one container class; unset: that overwrite is refused. */
-export interface KubernetesOverwriteLimits {
-  cpuRequest?: string;
-  cpuLimit?: string;
-  memoryRequest?: string;
-  memoryLimit?: string;
-  ephemeralStorageRequest?: string;
-  ephemeralStorageLimit?: string;
-}
+/** The `*_overwrite_max_allowed` ceilings of one container class, in the same quantities; unset: that overwrite is refused. */
+export type KubernetesOverwriteLimits = KubernetesResources;
 
 /** A Kubernetes SecurityContext subset as config.toml spells it (`[runners.kubernetes.build_container_security_context]`). */
 export interface KubernetesSecurityContext {

@@ -1,7 +1,6 @@
 // One `[[runners]]` entry → RunnerSettings (runner-behavior.md §9.2,
 // https://docs.gitlab.com/runner/configuration/advanced-configuration/#the-runners-section).
-import type { KubernetesSettings } from '../model/kubernetes.js';
-import type { DockerSettings, RunnerSettings } from '../model/runner.js';
+import type { RunnerSettings } from '../model/runner.js';
 import { readDocker, readEnvironment } from './docker-section.js';
 import { readKubernetes } from './kubernetes-section.js';
 import { DOCKER_SCHEMA, GITLAB_EXECUTORS, GLCI_EXECUTORS, RUNNER_SCHEMA, SHELLS } from './schema.js';
@@ -37,9 +36,9 @@ export function readRunner(s: Section, index: number): RunnerSettings {
     runUntagged: runUntagged ?? tags.length === 0,
     index,
   };
-  const docker = readDockerTable(s, executor);
+  const docker = readExecutorTable(s, executor, 'docker', readDocker);
   if (docker) runner.docker = docker;
-  const kubernetes = readKubernetesTable(s, executor);
+  const kubernetes = readExecutorTable(s, executor, 'kubernetes', readKubernetes);
   if (kubernetes) runner.kubernetes = kubernetes;
   return runner;
 }
@@ -75,22 +74,14 @@ function readLimit(s: Section): number {
 }
 
 /**
- * `[runners.docker]`, read whatever the executor (docker+machine and docker-autoscaler use it too).
- * GitLab Runner refuses a docker runner without the table; glci uses the defaults and says so.
+ * An executor's table (`[runners.docker]`, `[runners.kubernetes]`), read whatever the executor
+ * (docker+machine and docker-autoscaler use the docker one too). GitLab Runner refuses a runner of
+ * that executor without its table; glci uses the defaults and says so.
  */
-function readDockerTable(s: Section, executor: string): DockerSettings | undefined {
-  const table = s.child('docker');
-  if (table) return readDocker(table);
-  if (executor !== 'docker' || s.has('docker')) return undefined;
-  s.warn(s.path, `${s.path} uses the docker executor but has no [runners.docker] table: glci uses GitLab Runner's defaults`);
-  return readDocker(new Section(s.ctx, {}, s.keyPath('docker'), `${s.modelPath}.docker`));
-}
-
-/** `[runners.kubernetes]`, read whatever the executor, like `[runners.docker]`; defaults when a kubernetes runner has none. */
-function readKubernetesTable(s: Section, executor: string): KubernetesSettings | undefined {
-  const table = s.child('kubernetes');
-  if (table) return readKubernetes(table);
-  if (executor !== 'kubernetes' || s.has('kubernetes')) return undefined;
-  s.warn(s.path, `${s.path} uses the kubernetes executor but has no [runners.kubernetes] table: glci uses GitLab Runner's defaults`);
-  return readKubernetes(new Section(s.ctx, {}, s.keyPath('kubernetes'), `${s.modelPath}.kubernetes`));
+function readExecutorTable<T>(s: Section, executor: string, table: 'docker' | 'kubernetes', read: (section: Section) => T): T | undefined {
+  const child = s.child(table);
+  if (child) return read(child);
+  if (executor !== table || s.has(table)) return undefined;
+  s.warn(s.path, `${s.path} uses the ${table} executor but has no [runners.${table}] table: glci uses GitLab Runner's defaults`);
+  return read(new Section(s.ctx, {}, s.keyPath(table), `${s.modelPath}.${table}`));
 }

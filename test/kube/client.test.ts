@@ -3,8 +3,8 @@
 // to the kubelet) with stdin, both output streams and the real exit code.
 import { randomUUID } from 'node:crypto';
 import { PassThrough, Readable, Writable } from 'node:stream';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../support/eventually.js';
 import { createKubeClient, type KubeClient, type Pod } from '../../src/executors/kubernetes/client.js';
 import { ExecutorError } from '../../src/errors.js';
 import { ensureKubeCluster, kubeSetupTimeoutMs, loadImages } from '../setup/kube-cluster.js';
@@ -36,16 +36,6 @@ function sleeperPod(name: string, extra: Partial<NonNullable<Pod['spec']>> = {})
   };
 }
 
-async function waitFor<T>(what: string, ms: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
-    await sleep(250);
-  }
-}
-
 beforeAll(async () => {
   const cluster = await ensureKubeCluster();
   [busybox] = (await loadImages(['busybox'])) as [string];
@@ -60,7 +50,7 @@ afterAll(async () => {
 describe('kubernetes client against the test bed', () => {
   it('runs a pod, execs with stdin, stdout, stderr and the exit code, and deletes it', async () => {
     await client.createPod(namespace, sleeperPod('exec-pod'));
-    await waitFor('pod running', 60_000, async () => ((await client.readPod(namespace, 'exec-pod'))?.status?.phase === 'Running' ? true : undefined));
+    await eventually('pod running', 60_000, async () => ((await client.readPod(namespace, 'exec-pod'))?.status?.phase === 'Running' ? true : undefined));
 
     const out = collector();
     const err = collector();
@@ -76,14 +66,14 @@ describe('kubernetes client against the test bed', () => {
 
     expect((await client.listPods(namespace, 'glci.test=client')).map((p) => p.metadata?.name)).toContain('exec-pod');
     await client.deletePod(namespace, 'exec-pod', 0);
-    await waitFor('pod gone', 60_000, async () => ((await client.readPod(namespace, 'exec-pod')) === null ? true : undefined));
+    await eventually('pod gone', 60_000, async () => ((await client.readPod(namespace, 'exec-pod')) === null ? true : undefined));
     // Deleting what is gone is not an error (cleanup runs on every path).
     await client.deletePod(namespace, 'exec-pod');
   });
 
   it('reports a pod nobody can schedule through its events', async () => {
     await client.createPod(namespace, sleeperPod('nowhere', { nodeSelector: { 'glci.test/no-such-node': 'true' } }));
-    const events = await waitFor('FailedScheduling', 60_000, async () => {
+    const events = await eventually('FailedScheduling', 60_000, async () => {
       const found = (await client.podEvents(namespace, 'nowhere')).filter((e) => e.reason === 'FailedScheduling');
       return found.length ? found : undefined;
     });

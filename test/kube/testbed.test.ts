@@ -4,9 +4,9 @@
 // the API server, scheduling failures as events, service accounts, namespace deletion. If this
 // file fails, the executor tests cannot mean anything.
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../support/eventually.js';
 import { ensureKubeCluster, kubeSetupTimeoutMs, kubectl, loadImages, type KubeCluster } from '../setup/kube-cluster.js';
 
 const namespace = `glci-testbed-${randomUUID().slice(0, 8)}`;
@@ -20,17 +20,6 @@ async function run(args: string[], input?: string): Promise<string> {
     throw new Error(`kubectl ${args.join(' ')} exited ${String(result.exitCode)}:\n${result.stderr}\n${result.stdout}`);
   }
   return result.stdout;
-}
-
-/** Polls `probe` until it returns a value other than undefined, or fails after `ms`. */
-async function eventually<T>(what: string, ms: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
-    await sleep(250);
-  }
 }
 
 function pod(name: string, extra: Record<string, unknown> = {}) {

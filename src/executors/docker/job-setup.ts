@@ -19,7 +19,7 @@ import { jobResourceBase, md5Hex, rfc1123 } from './names.js';
 import { imageMatches, privilegedAllowed } from '../images/allowlist.js';
 import { createPullSession, resolveImage, type ImageRequest, type PullContext } from './pull/resolve-image.js';
 import { legacyLinks, planServices, serviceImageRequest, serviceRequests, startService, type StartedService } from './services.js';
-import { deliverSources } from './sources.js';
+import { deliverSources, gitStrategy } from '../sources/deliver-checkout.js';
 import { followServiceLogs } from './service-logs.js';
 import { coveredBy, planVolumes, type PlannedVolume } from './volumes.js';
 
@@ -79,8 +79,7 @@ export class JobSetup {
   }
 
   private gitStrategy(): string {
-    const value = this.variable('GIT_STRATEGY') ?? 'fetch';
-    return ['clone', 'fetch', 'none', 'empty'].includes(value) ? value : 'fetch';
+    return gitStrategy((key) => this.variable(key));
   }
 
   private labels(type: ResourceType, extra: Record<string, string> = {}): Record<string, string> {
@@ -323,7 +322,7 @@ export class JobSetup {
   /** get_sources as GitLab's fetch + checkout would leave it, delivered as one tar stream (no git needed in the image). */
   private getSources(container: string, owner: Owner, signal: AbortSignal): Promise<void> {
     const { client, log, prepare } = this.input;
-    return deliverSources({ client, container, owner, signal, log, prepare, projectDir: this.projectDir, strategy: this.gitStrategy(), variable: (key) => this.variable(key) });
+    return deliverSources({ put: (tar) => client.putArchive(container, '/', tar), owner, signal, log, prepare, projectDir: this.projectDir, strategy: this.gitStrategy(), variable: (key) => this.variable(key) });
   }
 }
 

@@ -10,10 +10,10 @@ import type { RunnerSettings } from '../../model/runner.js';
 import { expandRunnerValue, expandRunnerVariables } from '../../variables/runner-expansion.js';
 import type { JobVariable, PlannedJob } from '../../model/plan.js';
 import type { Executor, PrepareOptions } from '../executor.js';
+import { deliverSources, gitStrategy } from '../sources/deliver-checkout.js';
 import { createKubeClient, type ClusterAccess, type KubeClient, type Pod } from './client.js';
 import { jobPod, labelValue } from './pod-manifest.js';
 import { PodEnvironment } from './pod-environment.js';
-import { deliverPodSources } from './pod-sources.js';
 import { waitForPod } from './pod-wait.js';
 
 /** A small public image with sh and tar, which is all the helper container needs. */
@@ -49,7 +49,7 @@ export function createKubernetesExecutor(options: KubernetesExecutorOptions): Ex
       const namespace = settings.namespace || 'default';
       const buildsDir = (options.runner.buildsDir ?? '/builds').replace(/\/+$/, '');
       const projectPath = variable('CI_PROJECT_PATH') ?? basename(prepare.sourceDir);
-      const strategy = variable('GIT_STRATEGY') ?? 'fetch';
+      const strategy = gitStrategy(variable);
       const projectDir = `${buildsDir}/${projectPath}${strategy === 'empty' ? '-empty' : ''}`;
       const podName = `runner-glci-${prepare.pipelineId}-${prepare.jobId}-${randomBytes(4).toString('hex')}`;
       log('print', `Using Kubernetes namespace: ${namespace}`);
@@ -65,7 +65,10 @@ export function createKubernetesExecutor(options: KubernetesExecutorOptions): Ex
         tmpDir: `${projectDir}.tmp`,
         io,
         killGraceMs: options.killGraceMs ?? 10_000,
-        getSources: (pod, sourcesSignal) => deliverPodSources({ pod, prepare, projectDir, strategy, variable, log, signal: sourcesSignal }),
+        // Containers of a pod run as the image's user unless a security context says otherwise: files
+        // owned by root stay readable and, for root images, writable.
+        getSources: (pod, sourcesSignal) =>
+          deliverSources({ put: (tar) => pod.copyIn(tar, '/'), owner: { uid: 0, gid: 0 }, prepare, projectDir, strategy, variable, log, signal: sourcesSignal }),
       });
       try {
         await waitForPod({ client, namespace, pod: podName, pollIntervalMs: settings.pollInterval * 1000, pollTimeoutMs: settings.pollTimeout * 1000, signal, log });

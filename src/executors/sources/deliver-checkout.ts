@@ -1,21 +1,28 @@
-// get_sources for the docker executor (runner-behavior.md §4.3): the state GitLab Runner's fetch and
-// checkout leave — the working tree the user sees and a shallow repository detached at the pipeline's
-// commit — streamed into the build container as one tar (platform/checkout-archive.ts), with the
-// runner's lines. GIT_STRATEGY none and empty leave the project folder empty.
+// get_sources for the container executors (runner-behavior.md §4.3): the state GitLab Runner's fetch
+// and checkout leave — the working tree the user sees and a shallow repository detached at the
+// pipeline's commit — as one tar (platform/checkout-archive.ts), with the runner's lines. GIT_STRATEGY
+// none and empty leave the project folder empty. Each executor only says how a tar rooted at `/`
+// reaches the job (docker: the engine's archive API; kubernetes: tar over exec in the helper).
+import type { Readable } from 'node:stream';
 import type { RunnerLineKind } from '../../log/runner-lines.js';
 import { directoriesArchive } from '../../platform/archive.js';
 import { checkoutArchive } from '../../platform/checkout-archive.js';
 import type { PrepareOptions } from '../executor.js';
-import type { DockerClient } from './client.js';
-import type { Owner } from './image-user.js';
 
 /** GitLab's project default for `git_depth` (the runner receives it as `git_info.depth`). */
 const DEFAULT_GIT_DEPTH = 20;
 
+/** GIT_STRATEGY as the runner reads it: clone, fetch, none or empty; anything else is fetch. */
+export function gitStrategy(variable: (key: string) => string | undefined): string {
+  const value = variable('GIT_STRATEGY') ?? 'fetch';
+  return ['clone', 'fetch', 'none', 'empty'].includes(value) ? value : 'fetch';
+}
+
 export interface SourcesInput {
-  client: DockerClient;
-  container: string;
-  owner: Owner;
+  /** Extracts a tar stream at `/` of the job's filesystem. */
+  put: (tar: Readable) => Promise<void>;
+  /** Numeric owner of every entry: the job image's user. */
+  owner: { uid: number; gid: number };
   signal: AbortSignal;
   log: (kind: RunnerLineKind, message: string) => void;
   prepare: PrepareOptions;
@@ -26,12 +33,12 @@ export interface SourcesInput {
 }
 
 export async function deliverSources(input: SourcesInput): Promise<void> {
-  const { client, container, owner, signal, log, prepare, projectDir, strategy, variable } = input;
+  const { put, owner, signal, log, prepare, projectDir, strategy, variable } = input;
   if (strategy === 'none' || strategy === 'empty') {
     // No checkout to carry the folders: create them (owned by the job's user) on their own. With a
     // checkout they come in its archive, and the scripts make the `.tmp` folder when they need it.
     const tmpDir = `${projectDir}.tmp`;
-    await client.putArchive(container, '/', directoriesArchive([projectDir.slice(1), tmpDir.slice(1)], owner));
+    await put(directoriesArchive([projectDir.slice(1), tmpDir.slice(1)], owner));
   }
   if (strategy === 'none') return log('print', 'Skipping Git repository setup');
   if (strategy === 'empty') return log('print', 'Skipping Git repository setup and creating an empty build directory');
@@ -52,7 +59,7 @@ export async function deliverSources(input: SourcesInput): Promise<void> {
     ...(refName ? { ref: { name: refName, kind: variable('CI_COMMIT_TAG') ? 'tag' : 'branch' } } : {}),
     ...(remoteUrl ? { remoteUrl } : {}),
   });
-  await client.putArchive(container, '/', archive.stream);
+  await put(archive.stream);
   if (archive.sha) {
     log('print', `Initialized empty Git repository in ${projectDir}/.git/`);
     log('print', 'Created fresh repository.');
