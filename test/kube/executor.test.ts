@@ -31,10 +31,10 @@ afterAll(async () => {
   if (sourceDir) rmSync(sourceDir, { recursive: true, force: true });
   if (!client) return;
   // Every path above cleaned up after itself: no pod of glci may remain once deletions finish.
-  let left = await client.listPods('default', 'app.kubernetes.io/managed-by=glci');
+  let left = await client.listPods('default', 'app.kubernetes.io/managed-by=glci,job.glci.dev/pipeline=11');
   for (let i = 0; i < 120 && left.length; i++) {
     await new Promise((r) => setTimeout(r, 250));
-    left = await client.listPods('default', 'app.kubernetes.io/managed-by=glci');
+    left = await client.listPods('default', 'app.kubernetes.io/managed-by=glci,job.glci.dev/pipeline=11');
   }
   expect(left.map((p) => p.metadata?.name)).toEqual([]);
 });
@@ -49,7 +49,7 @@ function executor(overrides: Partial<KubernetesSettings> = {}) {
 }
 
 const job = (name: string, image?: string) =>
-  plannedJob(name, { variables: [variable('CI_JOB_NAME', name)], ...(image ? { image: { name: image } } : {}) });
+  plannedJob(name, { variables: [variable('CI_JOB_NAME', name), variable('CI_JOB_TIMEOUT', '600')], ...(image ? { image: { name: image } } : {}) });
 
 async function prepare(settings: Partial<KubernetesSettings>, name: string, image?: string) {
   const io = new OutputCollector();
@@ -74,6 +74,8 @@ describe('kubernetes executor on the test bed', () => {
     try {
       const [pod] = await client.listPods('default', 'team=infra');
       expect(pod?.spec?.nodeSelector).toEqual({ 'kubernetes.io/os': 'linux' });
+      // FF_USE_POD_ACTIVE_DEADLINE_SECONDS, on by default: the job timeout plus one.
+      expect(pod?.spec?.activeDeadlineSeconds).toBe(601);
       expect(pod?.spec?.tolerations).toEqual(expect.arrayContaining([
         { key: 'dedicated', operator: 'Equal', value: 'ci', effect: 'NoSchedule' },
         { key: 'spot', operator: 'Exists' },

@@ -5,6 +5,9 @@
 // upstream `docker` image's entrypoint fills in DOCKER_HOST and the TLS variables when they are unset.
 // Pure.
 import type { DockerSettings } from '../../model/runner.js';
+import { isDindImage } from '../images/dind-image.js';
+
+export { isDindImage };
 
 export interface DindCheckInput {
   /** The job's variables after runner expansion (last value of a key wins). */
@@ -18,13 +21,6 @@ export interface DindCheckInput {
 
 /** The default of the upstream images (ENV DOCKER_TLS_CERTDIR=/certs). */
 const UPSTREAM_CERT_DIR = '/certs';
-
-export function isDindImage(image: string): boolean {
-  const name = image.split('@')[0] ?? image;
-  const tag = name.includes(':') ? name.slice(name.lastIndexOf(':') + 1) : '';
-  const path = name.includes(':') ? name.slice(0, name.lastIndexOf(':')) : name;
-  return /(^|[-_.])dind($|[-_.])/.test(tag) || /(^|\/)dind$|docker-dind$|-dind$/.test(path);
-}
 
 function destinations(binds: readonly string[]): string[] {
   return binds.map((bind) => bind.split(':')[1] ?? bind).map((d) => d.replace(/\/+$/, ''));

@@ -17,6 +17,7 @@ import { resolveOwner, type Owner } from './image-user.js';
 import { LABELS, type ResourceType } from './labels.js';
 import { jobResourceBase, md5Hex, rfc1123 } from './names.js';
 import { imageMatches, privilegedAllowed } from '../images/allowlist.js';
+import { servicePublicVariables } from '../images/service-requests.js';
 import { createPullSession, resolveImage, type ImageRequest, type PullContext } from './pull/resolve-image.js';
 import { legacyLinks, planServices, serviceImageRequest, serviceRequests, startService, type StartedService } from './services.js';
 import { deliverSources, gitStrategy } from '../sources/deliver-checkout.js';
@@ -224,7 +225,7 @@ export class JobSetup {
     const images: ImageFacts[] = [];
     for (const s of services) images.push(await this.resolve(serviceImageRequest(s)));
     this.checkAborted();
-    const publicEnv = this.variables.filter((v) => v.public && !v.masked && !v.file).map((v) => `${v.key}=${v.value}`);
+    const publicEnv = servicePublicVariables(this.variables).map((v) => `${v.key}=${v.value}`);
     const started = await Promise.all(
       services.map((service, i) => {
         log('print', `Starting service ${service.service}${service.version.startsWith('@') ? '' : ':'}${service.version} ...`);

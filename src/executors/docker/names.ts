@@ -16,39 +16,8 @@ export function jobResourceBase(pipelineId: number, jobId: number, random: strin
   return `glci-${pipelineId}-${jobId}-${random}`;
 }
 
-/** A service's image split as `SplitNameAndVersion` does: the path without registry port, and its version. */
-export interface ServiceImageName {
-  /** `[registry/]path` with any registry port removed. */
-  service: string;
-  /** Tag, `@sha256:…`, or `latest`. */
-  version: string;
-  /** Host names derived from the image: `/` → `__`, then `/` → `-` when different. */
-  aliases: string[];
-}
-
-const REFERENCE = /^(?:((?:[a-zA-Z0-9-]+\.)*[a-zA-Z0-9-]+(?::\d+)?)\/)?([a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)(?::([\w][\w.-]{0,127}))?(?:@(sha256:[0-9a-f]{64}))?$/;
-
-/** True when the first path component names a registry host rather than a Docker Hub namespace. */
-function isRegistryHost(component: string): boolean {
-  return component.includes('.') || component.includes(':') || component === 'localhost';
-}
-
-export function splitServiceImage(image: string): ServiceImageName {
-  const match = REFERENCE.exec(image);
-  if (!match) return { service: image, version: 'latest', aliases: [] };
-  const [, , , tag, digest] = match;
-  let [, registry, path] = match;
-  if (registry !== undefined && !isRegistryHost(registry)) {
-    path = `${registry}/${path ?? ''}`;
-    registry = undefined;
-  }
-  const host = registry?.replace(/:\d+$/, '');
-  const service = host ? `${host}/${path ?? ''}` : (path ?? image);
-  const version = tag ?? (digest ? `@${digest}` : 'latest');
-  const underscored = service.replaceAll('/', '__');
-  const dashed = service.replaceAll('/', '-');
-  return { service, version, aliases: dashed === underscored ? [underscored] : [underscored, dashed] };
-}
+// Moved to images/ (the kubernetes executor derives the same host names); re-exported for docker's callers.
+export { splitServiceImage, type ServiceImageName } from '../images/service-requests.js';
 
 /** Container name of the `index`-th service: `<base>-<image path with / → __>-<index>`. */
 export function serviceContainerName(base: string, service: string, index: number): string {

@@ -1,28 +1,16 @@
 // Service containers (runner-behavior.md §2): config services first, then the job's; each reachable by
 // its image-derived host names and its own aliases (an alias taken by an earlier service is skipped
 // with GitLab's warning; a service left with no alias at all is not started); started in parallel.
-import type { ServiceDefinition } from '../../model/config.js';
-import type { ConfigService, DockerSettings } from '../../model/runner.js';
+import type { DockerSettings } from '../../model/runner.js';
 import type { DockerClient } from './client.js';
 import type { FallbackHostConfig } from './privileged-fallback.js';
 import { serviceContainerSpec, type NetworkPlan } from './container-spec.js';
-import { serviceContainerName, splitServiceImage } from './names.js';
+import { serviceContainerName } from './names.js';
+import { splitServiceImage, type ServiceRequest } from '../images/service-requests.js';
 import type { ImageRequest } from './pull/resolve-image.js';
 
-export interface ServiceRequest {
-  /** Image, `$VAR`-expanded. */
-  image: string;
-  userAliases: string[];
-  command?: string[];
-  entrypoint?: string[];
-  /** The service's own variables, already expanded against the job's. */
-  variables: { key: string; value: string }[];
-  pullPolicy?: ServiceDefinition['pullPolicy'];
-  /** Config services bypass allowed_services. */
-  internal: boolean;
-  /** Position in the combined list, for warnings (`services[<i>]`). */
-  index: number;
-}
+// The requests are built in images/ (shared with the kubernetes executor); re-exported for docker's callers.
+export { serviceRequests, type ServiceRequest } from '../images/service-requests.js';
 
 export interface PlannedService extends ServiceRequest {
   service: string;
@@ -34,30 +22,6 @@ export interface PlannedService extends ServiceRequest {
 export interface StartedService extends PlannedService {
   containerId: string;
   containerName: string;
-}
-
-/** The job's and the config's services, in GitLab's order, with `$VAR` expansion applied. */
-export function serviceRequests(config: ConfigService[], job: ServiceDefinition[], expand: (text: string) => string): ServiceRequest[] {
-  const fromConfig = config.map((s, i): ServiceRequest => ({
-    image: expand(s.name),
-    userAliases: s.aliases.map(expand),
-    command: s.command,
-    entrypoint: s.entrypoint,
-    variables: s.environment.map(({ key, value }) => ({ key, value: expand(value) })),
-    internal: true,
-    index: i,
-  }));
-  const fromJob = job.map((s, i): ServiceRequest => ({
-    image: expand(s.name),
-    userAliases: s.aliases.map(expand).filter((a) => a !== ''),
-    ...(s.command ? { command: s.command } : {}),
-    ...(s.entrypoint ? { entrypoint: s.entrypoint } : {}),
-    variables: Object.entries(s.variables ?? {}).map(([key, value]) => ({ key, value: expand(value) })),
-    ...(s.pullPolicy ? { pullPolicy: s.pullPolicy } : {}),
-    internal: false,
-    index: config.length + i,
-  }));
-  return [...fromConfig, ...fromJob];
 }
 
 /** Assigns aliases in order; returns the services to start and the warnings to print. */

@@ -1,6 +1,9 @@
 // The only module that imports @kubernetes/client-node: a narrow client with exactly the calls the
 // kubernetes executor makes (each one is a verb of fixtures/k8s/rbac.yaml), so the executor is written
 // against this interface and the RBAC manifest can be checked against it.
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import * as k8s from '@kubernetes/client-node';
 import { ExecutorError } from '../../errors.js';
@@ -49,6 +52,9 @@ export interface KubeClient {
   podEvents(namespace: string, podName: string): Promise<KubeEvent[]>;
   /** Runs `command` in a container through pods/exec and resolves with its exit code. */
   exec(namespace: string, pod: string, container: string, command: string[], streams: ExecStreams): Promise<number>;
+  /** Writes `stdin` to the main process of a running container through pods/attach, then detaches
+   *  (the container's stdin stays open: its spec has no stdinOnce). */
+  attach(namespace: string, pod: string, container: string, stdin: Readable): Promise<void>;
 }
 
 /** The API permission each client call needs: fixtures/k8s/rbac.yaml grants exactly their union. */
@@ -64,7 +70,11 @@ export const CLIENT_PERMISSIONS: Readonly<Record<keyof Omit<KubeClient, 'server'
   podEvents: { resource: 'events', verb: 'list' },
   // The library execs over a WebSocket (an HTTP GET upgraded), which the API server authorises as `get`.
   exec: { resource: 'pods/exec', verb: 'get' },
+  // Also a WebSocket, so also `get` (GitLab Runner's SPDY attach needs `create`).
+  attach: { resource: 'pods/attach', verb: 'get' },
 };
+
+const NO_CLUSTER_HINT = 'point KUBECONFIG or --kubeconfig at a kubeconfig (kind create cluster writes ~/.kube/config), or set host in [runners.kubernetes] of config.toml';
 
 /** The library's KubeConfig for `access`; throws ExecutorError when nothing tells where the cluster is. */
 export function loadKubeConfig(access: ClusterAccess, env: NodeJS.ProcessEnv = process.env): k8s.KubeConfig {
@@ -85,9 +95,25 @@ export function loadKubeConfig(access: ClusterAccess, env: NodeJS.ProcessEnv = p
   if (!access.kubeconfig && env.KUBERNETES_SERVICE_HOST && env.KUBERNETES_SERVICE_PORT) {
     config.loadFromCluster();
   } else if (access.kubeconfig) {
+    if (!existsSync(access.kubeconfig)) throw new ExecutorError('KUBE_CONFIG', `kubernetes: the kubeconfig ${access.kubeconfig} does not exist`, NO_CLUSTER_HINT);
     config.loadFromFile(access.kubeconfig);
   } else {
-    config.loadFromDefault();
+    // kubectl's lookup, read from `env` (the library reads process.env, and would fall back to
+    // http://localhost:8080, which no cluster serves today): KUBECONFIG's files that exist, merged with
+    // the first one's current context winning; else ~/.kube/config.
+    const listed = (env.KUBECONFIG ?? '').split(delimiter).filter((f) => f && existsSync(f));
+    const files = env.KUBECONFIG ? listed : [join(env.HOME ?? homedir(), '.kube', 'config')].filter((f) => existsSync(f));
+    const [first, ...more] = files;
+    if (!first) {
+      const what = env.KUBECONFIG ? `none of the files KUBECONFIG names (${env.KUBECONFIG}) exists` : 'KUBECONFIG is unset and ~/.kube/config does not exist';
+      throw new ExecutorError('KUBE_CONFIG', `kubernetes: no cluster configured: ${what}`, NO_CLUSTER_HINT);
+    }
+    config.loadFromFile(first);
+    for (const file of more) {
+      const other = new k8s.KubeConfig();
+      other.loadFromFile(file);
+      config.mergeConfig(other, true);
+    }
   }
   if (access.context) {
     if (!config.getContextObject(access.context)) {
@@ -97,7 +123,7 @@ export function loadKubeConfig(access: ClusterAccess, env: NodeJS.ProcessEnv = p
     config.setCurrentContext(access.context);
   }
   if (!config.getCurrentCluster()) {
-    throw new ExecutorError('KUBE_CONFIG', 'kubernetes: no cluster configured', 'set KUBECONFIG or --kube-context, or host in [runners.kubernetes] of config.toml');
+    throw new ExecutorError('KUBE_CONFIG', 'kubernetes: no cluster configured', NO_CLUSTER_HINT);
   }
   if (access.bearerToken) {
     const user = config.getCurrentUser();
@@ -111,6 +137,7 @@ export function createKubeClient(access: ClusterAccess): KubeClient {
   const config = loadKubeConfig(access);
   const core = config.makeApiClient(k8s.CoreV1Api);
   const execApi = new k8s.Exec(config);
+  const attachApi = new k8s.Attach(config);
   const server = config.getCurrentCluster()?.server ?? '';
   const context = access.host ? null : config.getCurrentContext() || null;
   return {
@@ -146,6 +173,7 @@ export function createKubeClient(access: ClusterAccess): KubeClient {
       return list.items.sort((a, b) => eventTime(a) - eventTime(b));
     },
     exec: (namespace, pod, container, command, streams) => runExec(execApi, server, { namespace, pod, container, command }, streams),
+    attach: (namespace, pod, container, stdin) => runAttach(attachApi, server, { namespace, pod, container }, stdin),
   };
 }
 
@@ -157,6 +185,7 @@ interface ExecTarget {
 }
 
 function runExec(api: k8s.Exec, server: string, target: ExecTarget, streams: ExecStreams): Promise<number> {
+  const where = `${target.namespace}/${target.pod}/${target.container}`;
   return new Promise<number>((resolve, reject) => {
     let status: k8s.V1Status | null = null;
     api
@@ -164,11 +193,62 @@ function runExec(api: k8s.Exec, server: string, target: ExecTarget, streams: Exe
         status = s;
       })
       .then((socket) => {
-        socket.on('close', () => (status ? resolve(exitCodeOf(status)) : reject(new ExecutorError('KUBE_EXEC', `kubernetes: exec in ${target.pod}/${target.container} ended without a status`))));
-        socket.on('error', (error: Error) => reject(apiError(server, error)));
+        socket.on('close', () => {
+          if (!status) return reject(new ExecutorError('KUBE_EXEC', `kubernetes: exec in ${target.pod}/${target.container} ended without a status`));
+          // A failure status (`cannot exec in a stopped container`) throws here, in an event handler.
+          try {
+            resolve(exitCodeOf(status));
+          } catch (error) {
+            reject(error as Error);
+          }
+        });
+        socket.on('error', (error: Error) => reject(streamError(server, where, 'exec', error)));
       })
-      .catch((error: unknown) => reject(apiError(server, error)));
+      .catch((error: unknown) => reject(streamError(server, where, 'exec', error)));
   });
+}
+
+function runAttach(api: k8s.Attach, server: string, target: Omit<ExecTarget, 'command'>, stdin: Readable): Promise<void> {
+  const where = `${target.namespace}/${target.pod}/${target.container}`;
+  return new Promise<void>((resolve, reject) => {
+    let sent = false;
+    api
+      .attach(target.namespace, target.pod, target.container, null, null, stdin, false)
+      .then((socket) => {
+        // The library sends each chunk as it comes and, at the end, closes the stdin stream
+        // (protocol v5); closing the socket then ends the session. A socket the server closes
+        // first means the input may not have reached the container.
+        const detach = () => {
+          sent = true;
+          socket.close();
+        };
+        if (stdin.readableEnded) detach();
+        else stdin.once('end', detach);
+        socket.on('close', () => (sent ? resolve() : reject(new ExecutorError('KUBE_ATTACH', `kubernetes: the API server ended the attach to ${where} before its input was sent`))));
+        socket.on('error', (error: Error) => reject(streamError(server, where, 'attach', error)));
+      })
+      .catch((error: unknown) => reject(streamError(server, where, 'attach', error)));
+  });
+}
+
+/** A refused WebSocket upgrade carries only its HTTP status: say which right is missing. */
+/**
+ * A WebSocket exec or attach the API server refused: the library hands over the `ws` error event,
+ * whose message carries the HTTP status of the upgrade (`Unexpected server response: 403`).
+ */
+function streamError(server: string, where: string, kind: 'exec' | 'attach', error: unknown): ExecutorError {
+  const message = (error as { message?: unknown } | null)?.message;
+  const status = typeof message === 'string' ? /Unexpected server response: (\d+)/.exec(message)?.[1] : undefined;
+  const code = kind === 'exec' ? 'KUBE_EXEC' : 'KUBE_ATTACH';
+  const doing = kind === 'exec' ? `running a command in ${where}` : `attaching to ${where}`;
+  if (status === '403') return new ExecutorError(code, `kubernetes: ${doing} is forbidden (HTTP 403)`, `the account needs get on pods/${kind} (fixtures/k8s/rbac.yaml)`);
+  if (status === '401') return unauthorized(server);
+  if (status) return new ExecutorError(code, `kubernetes: the API server refused ${doing} (HTTP ${status})`);
+  return apiError(server, typeof message === 'string' && !(error instanceof Error) ? new Error(message) : error);
+}
+
+function unauthorized(server: string): ExecutorError {
+  return new ExecutorError('KUBE_UNAUTHORIZED', `kubernetes: the API server at ${server} refused the credentials (HTTP 401 Unauthorized)`, 'check the kubeconfig\'s user, bearer_token in [runners.kubernetes] or KUBERNETES_BEARER_TOKEN');
 }
 
 /** The exit code the API server reports in an exec's final status (`NonZeroExitCode` with an `ExitCode` cause). */
@@ -207,6 +287,7 @@ async function ignoreMissing<T>(request: () => Promise<T>): Promise<T | null> {
 /** The API server's own message (`pods "x" is forbidden: ...`) rather than the library's wrapper. */
 function apiError(server: string, error: unknown): ExecutorError {
   if (error instanceof k8s.ApiException) {
+    if (error.code === 401) return unauthorized(server);
     const body = parseBody(error.body);
     const message = body?.message ?? `HTTP ${error.code}`;
     const text = `kubernetes: ${message}`;

@@ -12,9 +12,15 @@ import type { JobVariable, PlannedJob } from '../../model/plan.js';
 import type { Executor, PrepareOptions } from '../executor.js';
 import { deliverSources, gitStrategy } from '../sources/deliver-checkout.js';
 import { createKubeClient, type ClusterAccess, type KubeClient, type Pod } from './client.js';
-import { jobPod, labelValue } from './pod-manifest.js';
+import { jobPod, labelValue, type PodInput } from './pod-manifest.js';
 import { PodEnvironment } from './pod-environment.js';
-import { waitForPod } from './pod-wait.js';
+import { logsDirOf, useLegacyExecStrategy } from './attach-steps.js';
+import { jobPodFeatures, startPod, type JobPodFeatures } from './pod-start.js';
+import { kubernetesDindProblems, type KubernetesDindInput } from './dind-checks.js';
+import { podServices, type PodServices } from './pod-services.js';
+import { waitForServices } from './service-health.js';
+import { applyOverwrites } from './overwrites.js';
+import { chooseNamespace, JobNamespace } from './job-namespace.js';
 
 /** A small public image with sh and tar, which is all the helper container needs. */
 export const DEFAULT_HELPER_IMAGE = 'busybox:1.37';
@@ -35,43 +41,61 @@ export interface KubernetesExecutorOptions {
 const PULL_POLICIES = { always: 'Always', 'if-not-present': 'IfNotPresent', never: 'Never' } as const;
 
 export function createKubernetesExecutor(options: KubernetesExecutorOptions): Executor {
-  const settings = options.kubernetes;
-  let client = options.client;
+  let shared = options.client;
   return {
     name: 'kubernetes',
     async prepare(job, prepare, io, signal) {
       const log = (kind: RunnerLineKind, message: string) => io.output(Buffer.from(runnerLine(kind, message)));
       const variables = expandRunnerVariables(job.variables);
       const variable = (key: string) => variables.findLast((v) => v.key === key)?.value;
+      // The job's KUBERNETES_* overwrites applied first: everything below uses the effective settings.
+      const { settings, notes, bearerTokenOverwritten } = applyOverwrites(options.kubernetes, variables);
+      for (const note of notes) log('print', note);
       const image = job.image?.name ? expandRunnerValue(job.image.name, variables) : settings.image;
       if (!image) throw new ExecutorError('KUBE_IMAGE', 'no image specified and no default set in config', 'set image: in the job or image in [runners.kubernetes]');
-      client ??= createKubeClient(clusterAccess(options));
-      const namespace = settings.namespace || 'default';
+      // KUBERNETES_BEARER_TOKEN: this job's calls carry its token, on a client of its own.
+      const base = bearerTokenOverwritten && !options.client ? createKubeClient(clusterAccess({ ...options, kubernetes: settings })) : (shared ??= createKubeClient(clusterAccess(options)));
+      const jobNamespace = new JobNamespace(base, chooseNamespace(settings, prepare), prepare, { timeoutMs: settings.pollTimeout * 1000, signal, onWait: (m) => log('print', m) });
+      const { client, name: namespace } = jobNamespace;
+      if (jobNamespace.choice.warning) log('warn', jobNamespace.choice.warning);
       const buildsDir = (options.runner.buildsDir ?? '/builds').replace(/\/+$/, '');
       const projectPath = variable('CI_PROJECT_PATH') ?? basename(prepare.sourceDir);
       const strategy = gitStrategy(variable);
       const projectDir = `${buildsDir}/${projectPath}${strategy === 'empty' ? '-empty' : ''}`;
-      const podName = `runner-glci-${prepare.pipelineId}-${prepare.jobId}-${randomBytes(4).toString('hex')}`;
+      // A new name for each attempt: a pod deleted for a pull-policy fallback may still be terminating.
+      const newPodName = () => `runner-glci-${prepare.pipelineId}-${prepare.jobId}-${randomBytes(4).toString('hex')}`;
       log('print', `Using Kubernetes namespace: ${namespace}`);
       log('print', `Using Kubernetes executor with image ${image} ...`);
-      const manifest = buildPod({ job, settings, runner: options.runner, prepare, variables, variable, image, podName, buildsDir, projectPath });
-      await client.createPod(namespace, manifest);
+      const attach = useLegacyExecStrategy(variable, options.runner.featureFlags) ? undefined : { scriptsDir: `/scripts-${prepare.pipelineId}-${prepare.jobId}`, logsDir: logsDirOf(prepare) };
+      if (attach) log('print', 'Using attach strategy to execute scripts...');
+      for (const problem of kubernetesDindProblems(dindInput(job, settings, options.runner, variables))) log('warn', problem);
+      const services = podServices({ services: job.services, config: settings.services, variables, settings, log });
+      const serviceImages = services.containers.map((c) => c.image ?? '');
+      const features = await jobPodFeatures({ client, namespace, job, settings, runner: options.runner, prepare, variables, image, helperImage: settings.helperImage ?? DEFAULT_HELPER_IMAGE, serviceImages, initPermissions: attach !== undefined, log })
+        .catch((error: unknown) => jobNamespace.delete().then(() => Promise.reject(error)));
+      const podArgs = { job, settings, runner: options.runner, prepare, variables, variable, image, buildsDir, projectPath, services, ...(attach ? { logsDir: attach.logsDir } : {}) };
+      const podName = await startPod({
+        client, namespace, policies: features.policies, signal, log, pollIntervalMs: settings.pollInterval * 1000, pollTimeoutMs: settings.pollTimeout * 1000,
+        manifest: (pullPolicies) => buildPod({ ...podArgs, podName: newPodName(), features: { ...features.input, pullPolicies } }),
+      }).catch((error: unknown) => features.cleanup().finally(() => jobNamespace.delete()).then(() => Promise.reject(error)));
       const env = new PodEnvironment({
         client,
         namespace,
         pod: podName,
+        afterCleanup: () => features.cleanup().finally(() => jobNamespace.delete()),
         projectDir,
         buildsDir,
         tmpDir: `${projectDir}.tmp`,
         io,
         killGraceMs: options.killGraceMs ?? 10_000,
+        ...(attach ? { attach } : {}),
         // Containers of a pod run as the image's user unless a security context says otherwise: files
         // owned by root stay readable and, for root images, writable.
         getSources: (pod, sourcesSignal) =>
           deliverSources({ put: (tar) => pod.copyIn(tar, '/'), owner: { uid: 0, gid: 0 }, prepare, projectDir, strategy, variable, log, signal: sourcesSignal }),
       });
       try {
-        await waitForPod({ client, namespace, pod: podName, pollIntervalMs: settings.pollInterval * 1000, pollTimeoutMs: settings.pollTimeout * 1000, signal, log });
+        await waitForServices({ client, namespace, pod: podName, checks: services.healthChecks, signal, log });
       } catch (error) {
         await env.cleanup();
         throw error;
@@ -106,9 +130,14 @@ interface PodArgs {
   podName: string;
   buildsDir: string;
   projectPath: string;
+  services: PodServices;
+  /** The attach strategy's logs volume (unset with the legacy exec strategy). */
+  logsDir?: string;
+  /** pod-start.ts: pull policies of this attempt, pull secrets, volumes, security, pod_spec patches. */
+  features: JobPodFeatures['input'] & Pick<PodInput, 'pullPolicies'>;
 }
 
-function buildPod({ job, settings, runner, prepare, variables, variable, image, podName, buildsDir, projectPath }: PodArgs): Pod {
+function buildPod({ job, settings, runner, prepare, variables, variable, image, podName, buildsDir, projectPath, services, logsDir, features }: PodArgs): Pod {
   const honorEntrypoint = (variable('FF_KUBERNETES_HONOR_ENTRYPOINT') ?? String(runner.featureFlags.FF_KUBERNETES_HONOR_ENTRYPOINT ?? false)) === 'true';
   const policy = (job.image?.pullPolicy ?? settings.pullPolicy)[0];
   return jobPod({
@@ -119,6 +148,8 @@ function buildPod({ job, settings, runner, prepare, variables, variable, image, 
     ...(policy ? { imagePullPolicy: PULL_POLICIES[policy] } : {}),
     buildsDir,
     scriptsDir: `/scripts-${prepare.pipelineId}-${prepare.jobId}`,
+    ...(logsDir ? { logsDir } : {}),
+    ...activeDeadline(variable, runner),
     pipelineId: prepare.pipelineId,
     jobId: prepare.jobId,
     jobName: job.name,
@@ -130,7 +161,29 @@ function buildPod({ job, settings, runner, prepare, variables, variable, image, 
     nodeSelector: settings.nodeSelector,
     tolerations: settings.nodeTolerations,
     ...(settings.serviceAccount ? { serviceAccount: settings.serviceAccount } : {}),
-    imagePullSecrets: settings.imagePullSecrets,
+    services: services.containers,
+    hostAliases: services.hostAliases,
     ...(settings.terminationGracePeriodSeconds === undefined ? {} : { terminationGracePeriodSeconds: settings.terminationGracePeriodSeconds }),
+    ...features,
   });
+}
+
+function dindInput(job: PlannedJob, settings: KubernetesSettings, runner: RunnerSettings, variables: JobVariable[]): KubernetesDindInput {
+  const values = new Map(variables.map((v) => [v.key, v.value]));
+  return {
+    variables: values,
+    serviceImages: [...job.services.map((s) => expandRunnerValue(s.name, variables)), ...settings.services.map((s) => s.name)],
+    settings,
+    honorEntrypoint: (values.get('FF_KUBERNETES_HONOR_ENTRYPOINT') ?? String(runner.featureFlags.FF_KUBERNETES_HONOR_ENTRYPOINT ?? false)) === 'true',
+  };
+}
+
+/**
+ * FF_USE_POD_ACTIVE_DEADLINE_SECONDS (default on): the pod's activeDeadlineSeconds is the job timeout
+ * plus one, so the cluster stops a pod whose runner went away.
+ */
+function activeDeadline(variable: (key: string) => string | undefined, runner: RunnerSettings): { timeoutSeconds?: number } {
+  const flag = variable('FF_USE_POD_ACTIVE_DEADLINE_SECONDS') ?? String(runner.featureFlags.FF_USE_POD_ACTIVE_DEADLINE_SECONDS ?? true);
+  const timeout = Number(variable('CI_JOB_TIMEOUT'));
+  return /^(1|t|true)$/i.test(flag) && Number.isInteger(timeout) && timeout > 0 ? { timeoutSeconds: timeout } : {};
 }

@@ -1,11 +1,13 @@
-// A job's running pod as a JobEnvironment. Steps run by pods/exec in the `build` container with the
-// script on stdin (GitLab Runner's exec strategy, FF_USE_LEGACY_KUBERNETES_EXECUTION_STRATEGY): the
-// output streams live and the exit code is the API server's final status. Files move by tar over
-// exec in the `helper` container, which shares the builds emptyDir, so the job image needs no tar.
+// A job's running pod as a JobEnvironment. Steps run with GitLab Runner's attach strategy
+// (attach-steps.ts), or, with FF_USE_LEGACY_KUBERNETES_EXECUTION_STRATEGY, by pods/exec in the `build`
+// container with the script on stdin: the output streams live and the exit code is the API server's
+// final status. Files move by tar over exec in the `helper` container, which shares the builds
+// emptyDir, so the job image needs no tar.
 import { PassThrough, type Readable } from 'node:stream';
 import { posix } from 'node:path';
 import { ExecutorError } from '../../errors.js';
 import type { JobEnvironment, JobIO, ScriptStep, StepOutcome } from '../executor.js';
+import { AttachSteps } from './attach-steps.js';
 import type { KubeClient } from './client.js';
 
 export interface PodEnvironmentSpec {
@@ -21,6 +23,8 @@ export interface PodEnvironmentSpec {
   /** Extra cleanup (the per-job namespace, the pull secret), after the pod is deleted. */
   afterCleanup?: () => Promise<void>;
   getSources?: (env: PodEnvironment, signal: AbortSignal) => Promise<void>;
+  /** The attach strategy's volumes (the pod has the logs one); unset: the legacy exec strategy. */
+  attach?: { scriptsDir: string; logsDir: string };
 }
 
 const quote = (text: string) => `'${text.replaceAll("'", "'\\''")}'`;
@@ -34,11 +38,14 @@ export class PodEnvironment implements JobEnvironment {
   readonly buildsDir: string;
   readonly tmpDir: string;
   private cleaned = false;
+  private readonly attachSteps: AttachSteps | null;
 
   constructor(private readonly spec: PodEnvironmentSpec) {
     this.projectDir = spec.projectDir;
     this.buildsDir = spec.buildsDir;
     this.tmpDir = spec.tmpDir;
+    const { client, namespace, pod, io, killGraceMs } = spec;
+    this.attachSteps = spec.attach ? new AttachSteps({ client, namespace, pod, io, killGraceMs, ...spec.attach }) : null;
   }
 
   async getSources(signal: AbortSignal): Promise<void> {
@@ -47,6 +54,7 @@ export class PodEnvironment implements JobEnvironment {
 
   async run(step: ScriptStep, signal: AbortSignal): Promise<StepOutcome> {
     if (signal.aborted) return { exitCode: 1, timedOut: false, canceled: true };
+    if (this.attachSteps) return this.attachSteps.run(step, signal);
     const { client, namespace, pod, io } = this.spec;
     const output = new PassThrough();
     output.on('data', (chunk: Buffer) => io.output(chunk));

@@ -2,8 +2,12 @@
 // the job and the effective settings: pure, so it is tested against expected manifests without a
 // cluster. `build` (the job image) and `helper` (moves files: needs only sh and tar) share the builds
 // and scripts emptyDirs; both wait on stdin, as GitLab Runner's do, so the steps arrive by exec.
-import type { KubernetesResources, KubernetesToleration } from '../../model/kubernetes.js';
+import type { KubernetesPodSpecPatch, KubernetesResources, KubernetesToleration } from '../../model/kubernetes.js';
+import { addInitPermissions } from './attach-steps.js';
 import type { Pod } from './client.js';
+import { applySecurity, type PodSecurity } from './pod-security.js';
+import { patchPodSpec } from './pod-spec-patch.js';
+import { applyVolumes, type PodVolumes } from './pod-volumes.js';
 
 /** The labels every glci pod carries; cleanup and `glci clean` select on them. */
 export const POD_LABELS = {
@@ -21,6 +25,9 @@ export interface PodInput {
   imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
   buildsDir: string;
   scriptsDir: string;
+  /** The attach strategy's logs emptyDir (attach-steps.ts): mounted in every container, its output.log
+   *  made by the init-permissions container. Unset with the legacy exec strategy. */
+  logsDir?: string;
   pipelineId: number;
   jobId: number;
   jobName: string;
@@ -37,6 +44,18 @@ export interface PodInput {
   tolerations: KubernetesToleration[];
   serviceAccount?: string;
   imagePullSecrets: string[];
+  /** Container name → pull policy for this attempt (pod-start.ts); '' leaves the cluster's default. */
+  pullPolicies?: Record<string, 'Always' | 'IfNotPresent' | 'Never' | ''>;
+  /** `[runners.kubernetes.volumes]` (pod-volumes.ts), mounted into every container. */
+  volumes?: PodVolumes;
+  /** Security contexts and pod-level fields (pod-security.ts). */
+  security?: PodSecurity;
+  /** `[[runners.kubernetes.pod_spec]]`, applied last (only with FF_USE_ADVANCED_POD_SPEC_CONFIGURATION). */
+  podSpecPatches?: KubernetesPodSpecPatch[];
+  /** Service containers (pod-services.ts), after build and helper; each gets the same volume mounts. */
+  services?: NonNullable<Pod['spec']>['containers'];
+  /** The services' host names on 127.0.0.1, then `host_aliases` (pod-services.ts). */
+  hostAliases?: NonNullable<Pod['spec']>['hostAliases'];
 }
 
 type Quantities = Record<string, string>;
@@ -60,31 +79,36 @@ export function labelValue(text: string): string {
   return text.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 63).replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '');
 }
 
+function podMetadata(input: PodInput): Pod['metadata'] {
+  return {
+    name: input.name,
+    labels: {
+      ...input.labels,
+      [POD_LABELS.managedBy]: 'glci',
+      [POD_LABELS.pipeline]: String(input.pipelineId),
+      [POD_LABELS.job]: String(input.jobId),
+    },
+    annotations: {
+      ...input.annotations,
+      'job.glci.dev/name': input.jobName,
+      'project.glci.dev/name': input.projectName,
+    },
+  };
+}
+
 export function jobPod(input: PodInput): Pod {
   const mounts = [
     { name: 'repo', mountPath: input.buildsDir },
     { name: 'scripts', mountPath: input.scriptsDir },
+    ...(input.logsDir ? [{ name: 'logs', mountPath: input.logsDir }] : []),
   ];
   // A shell reading stdin that never comes: the container stays up until the pod is deleted.
   const waitOnStdin = ['sh'];
   const honorEntrypoint = input.entrypoint !== undefined;
-  return {
+  const pod: Pod = {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: {
-      name: input.name,
-      labels: {
-        ...input.labels,
-        [POD_LABELS.managedBy]: 'glci',
-        [POD_LABELS.pipeline]: String(input.pipelineId),
-        [POD_LABELS.job]: String(input.jobId),
-      },
-      annotations: {
-        ...input.annotations,
-        'job.glci.dev/name': input.jobName,
-        'project.glci.dev/name': input.projectName,
-      },
-    },
+    metadata: podMetadata(input),
     spec: {
       restartPolicy: 'Never',
       ...(input.terminationGracePeriodSeconds === undefined ? {} : { terminationGracePeriodSeconds: input.terminationGracePeriodSeconds }),
@@ -93,9 +117,11 @@ export function jobPod(input: PodInput): Pod {
       ...(input.tolerations.length ? { tolerations: input.tolerations } : {}),
       ...(input.serviceAccount ? { serviceAccountName: input.serviceAccount } : {}),
       ...(input.imagePullSecrets.length ? { imagePullSecrets: input.imagePullSecrets.map((name) => ({ name })) } : {}),
+      ...(input.hostAliases?.length ? { hostAliases: input.hostAliases } : {}),
       volumes: [
         { name: 'repo', emptyDir: {} },
         { name: 'scripts', emptyDir: {} },
+        ...(input.logsDir ? [{ name: 'logs', emptyDir: {} }] : []),
       ],
       containers: [
         {
@@ -117,7 +143,22 @@ export function jobPod(input: PodInput): Pod {
           resources: containerResources(input.resources.helper),
           volumeMounts: mounts,
         },
+        ...(input.services ?? []).map((service) => ({ ...service, volumeMounts: mounts })),
       ],
     },
   };
+  if (input.logsDir) addInitPermissions(pod, input.logsDir, input.pullPolicies);
+  return podFeatures(pod, input);
+}
+
+/** The settings' pod features, over every container (services included), in GitLab Runner's order. */
+function podFeatures(pod: Pod, input: PodInput): Pod {
+  for (const container of pod.spec?.containers ?? []) {
+    const policy = input.pullPolicies?.[container.name];
+    if (policy === '') delete container.imagePullPolicy;
+    else if (policy) container.imagePullPolicy = policy;
+  }
+  if (input.volumes) applyVolumes(pod, input.volumes, input.buildsDir);
+  if (input.security) applySecurity(pod, input.security);
+  return input.podSpecPatches?.length ? patchPodSpec(pod, input.podSpecPatches) : pod;
 }

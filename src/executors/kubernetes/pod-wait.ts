@@ -42,7 +42,8 @@ export async function waitForPod(wait: PodWait): Promise<void> {
       log('print', `Waiting for pod ${namespace}/${pod} to be running${node}, status is ${phase}`);
     }
     await sleep(delay, undefined, { signal: wait.signal }).catch(() => undefined);
-    delay = Math.min(delay * 2, wait.pollIntervalMs);
+    // At most half a second between reads: a pod often runs a moment after its init containers end.
+    delay = Math.min(delay * 2, 500, wait.pollIntervalMs);
   }
 }
 
