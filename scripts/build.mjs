@@ -8,6 +8,7 @@
 //                           files oclif.manifest.json names (oclif's normal loading, `oclif manifest`)
 //   dist/live-reporter.js   the ink view, an ES module: ink cannot be require()d (top-level await)
 //   dist/vendor/dockerode.cjs  dockerode, for `run` and the engine commands only
+//   dist/vendor/kubernetes-client.cjs  @kubernetes/client-node, for kubernetes jobs only
 //   dist/version.cjs        the WSL test of oclif's `glci --version`, for bin/version.js
 // Type checking is separate (`npm run typecheck`).
 import { createHash } from 'node:crypto';
@@ -19,7 +20,7 @@ import ts from 'typescript';
 
 const BUNDLE = 'dist/glci.cjs';
 // Loaded from node_modules at run time, and only by the code paths that need them.
-const EXTERNAL = ['@kubernetes/client-node', 'ink', 'react', 'react/*', 'chokidar', '@iarna/toml'];
+const EXTERNAL = ['ink', 'react', 'react/*', 'chokidar', '@iarna/toml'];
 const COMMON = { bundle: true, platform: 'node', target: 'node20', logLevel: 'warning' };
 
 rmSync('dist', { recursive: true, force: true });
@@ -46,6 +47,18 @@ const stubUnused = {
 };
 
 await build({ ...COMMON, entryPoints: { dockerode: 'node_modules/dockerode/lib/docker.js' }, outdir: 'dist/vendor', outExtension: { '.js': '.cjs' }, format: 'cjs', plugins: [stubUnused] });
+// @kubernetes/client-node is ES modules only (with ES-only dependencies), which the CommonJS bundle
+// cannot require() on Node 20; bundled as CommonJS it can. Minified because its generated API models
+// are ~15 MB of source (3.5 MB so); names kept for the errors it prints.
+await build({
+  ...COMMON,
+  entryPoints: { 'kubernetes-client': 'node_modules/@kubernetes/client-node/dist/index.js' },
+  outdir: 'dist/vendor',
+  outExtension: { '.js': '.cjs' },
+  format: 'cjs',
+  minify: true,
+  keepNames: true,
+});
 
 // Imported by app/run-output.ts when the terminal gets the live view.
 await build({ ...COMMON, entryPoints: { 'live-reporter': 'src/reporters/live/live-reporter.ts' }, outdir: 'dist', format: 'esm', sourcemap: 'linked', external: EXTERNAL });
@@ -86,6 +99,7 @@ const redirect = {
   name: 'glci-redirect',
   setup(b) {
     b.onResolve({ filter: /^dockerode$/ }, () => ({ path: './vendor/dockerode.cjs', external: true }));
+    b.onResolve({ filter: /^@kubernetes\/client-node$/ }, () => ({ path: './vendor/kubernetes-client.cjs', external: true }));
     b.onResolve({ filter: /\/reporters\/live\/live-reporter\.js$/ }, () => ({ path: './live-reporter.js', external: true }));
   },
 };

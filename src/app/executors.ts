@@ -1,18 +1,21 @@
 // The executor registry (DESIGN.md habit 2): one explicit map, no import side effects. The docker
-// executor pulls in dockerode, so it is imported dynamically, and only when some job may run on it:
-// `list`/`lint` (and shell-only runs) never load it.
+// executor pulls in dockerode and the kubernetes one @kubernetes/client-node, so each is imported
+// dynamically, and only when some job may run on it: `list`/`lint` (and shell-only runs) load neither.
 import { cpus } from 'node:os';
 import { UsageError } from '../errors.js';
 import type { Executor } from '../executors/executor.js';
 import type * as DockerModule from '../executors/docker/docker-executor.js';
 import type { EngineProbe } from '../executors/docker/docker-executor.js';
+import type * as KubernetesModule from '../executors/kubernetes/kubernetes-executor.js';
+import type { KubernetesSettings } from '../model/kubernetes.js';
 import { createShellExecutor, type PipelineCheckout } from '../executors/shell/shell-executor.js';
 import type { PlannedJob } from '../model/plan.js';
 import type { DockerSettings, RunnerSettings } from '../model/runner.js';
-import { type Assignment, type ExecutorKind, type RequestedExecutor, chooseExecutorKind, mayUseDocker, routeJob } from './runner-routing.js';
+import { type Assignment, type ExecutorKind, type RequestedExecutor, chooseExecutorKind, mayUseDocker, mayUseKubernetes, routeJob } from './runner-routing.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 type DockerExecutorModule = typeof DockerModule;
+export type KubernetesExecutorModule = typeof KubernetesModule;
 
 export interface AssignOptions {
   ignoreTags: boolean;
@@ -22,11 +25,19 @@ export interface AssignOptions {
   loadDocker?: () => Promise<DockerExecutorModule>;
 }
 
+/** Where kubernetes jobs go when config.toml does not say (`--kubeconfig`, `--kube-context`). */
+export interface KubernetesAccessOptions {
+  kubeconfig?: string;
+  kubeContext?: string;
+}
+
 export interface Assignments {
   /** By job name. */
   jobs: Map<string, Assignment>;
   /** Set when a job may run on docker: the module is loaded by then, so executors are built synchronously. */
   docker: DockerExecutorModule | null;
+  /** Set when a job runs on kubernetes, like `docker`. */
+  kubernetes: KubernetesExecutorModule | null;
 }
 
 /** `--executor` as typed by the user. */
@@ -40,6 +51,10 @@ export function loadDockerExecutor(): Promise<DockerExecutorModule> {
   return import('../executors/docker/docker-executor.js');
 }
 
+export function loadKubernetesExecutor(): Promise<KubernetesExecutorModule> {
+  return import('../executors/kubernetes/kubernetes-executor.js');
+}
+
 /**
  * Routes every job to a runner and picks its executor. The Docker engine is probed only when some job
  * may run on docker, once per distinct engine (runners naming the same host share one probe).
@@ -51,6 +66,7 @@ export async function assignExecutors(jobs: readonly PlannedJob[], runners: read
     if ('runner' in route && mayUseDocker(job, route.runner, options.requested)) dockerRunners.add(route.runner);
   }
   const docker = dockerRunners.size > 0 ? await (options.loadDocker ?? loadDockerExecutor)() : null;
+  const kubernetes = routed.some(({ route }) => 'runner' in route && mayUseKubernetes(route.runner, options.requested)) ? await loadKubernetesExecutor() : null;
   const probes = docker ? await probeEngines([...dockerRunners], (settings) => docker.probeDockerEngine(settings, options.env)) : new Map<RunnerSettings, EngineProbe>();
   const assigned = new Map<string, Assignment>();
   for (const { job, route } of routed) {
@@ -62,7 +78,7 @@ export async function assignExecutors(jobs: readonly PlannedJob[], runners: read
     const choice = chooseExecutorKind(job, route.runner, { ...requested, docker: probes.get(route.runner) ?? null });
     assigned.set(job.name, { kind: 'run', runner: route.runner, executor: choice.kind, reason: choice.reason });
   }
-  return { jobs: assigned, docker };
+  return { jobs: assigned, docker, kubernetes };
 }
 
 /** Probes each distinct engine of `runners` once, in parallel. */
@@ -96,6 +112,11 @@ export interface RegistryOptions {
   docker: DockerExecutorModule | null;
   /** `[runners.docker]` defaults for a runner without that table (a shell runner run with `--executor docker`). */
   dockerDefaults: DockerSettings;
+  /** The loaded kubernetes executor module; null when no job runs on kubernetes. */
+  kubernetes?: KubernetesExecutorModule | null;
+  /** `[runners.kubernetes]` defaults for a runner without that table (`--executor kubernetes`). */
+  kubernetesDefaults?: () => KubernetesSettings;
+  kubernetesAccess?: KubernetesAccessOptions;
   /** What every shell job of the pipeline copies, found once (app/pipeline-checkout.ts). */
   checkout?: PipelineCheckout;
 }
@@ -105,6 +126,10 @@ export function createExecutorRegistry(options: RegistryOptions): (runner: Runne
   const built = new Map<RunnerSettings, Map<ExecutorKind, Executor>>();
   const create = (runner: RunnerSettings, kind: ExecutorKind): Executor => {
     if (kind === 'shell') return createShellExecutor({ inPlace: options.shellInPlace, ...(options.checkout ? { checkout: options.checkout } : {}) });
+    if (kind === 'kubernetes') {
+      if (!options.kubernetes || !options.kubernetesDefaults) throw new Error('the kubernetes executor module was not loaded before the pipeline started');
+      return options.kubernetes.createKubernetesExecutor({ runner, kubernetes: runner.kubernetes ?? options.kubernetesDefaults(), ...options.kubernetesAccess });
+    }
     if (!options.docker) throw new Error('the docker executor module was not loaded before the pipeline started');
     return options.docker.createDockerExecutor({ runner, docker: runner.docker ?? options.dockerDefaults, env: options.env });
   };

@@ -15,12 +15,13 @@ import { planPipeline } from '../planner/index.js';
 import { fanOut, type OutputStream } from '../reporters/index.js';
 import { listenForInterrupts } from '../platform/signals.js';
 import { enableStepTimings, endStepStartedAt, formatStepTimings, stepTimings, stepTimingsEnabled, timeStep } from '../log/step-timings.js';
-import { assignExecutors, createExecutorRegistry, defaultConcurrency, parseRequestedExecutor } from './executors.js';
+import { type KubernetesAccessOptions, assignExecutors, createExecutorRegistry, defaultConcurrency, parseRequestedExecutor } from './executors.js';
+import { type KindJob, loadImagesIntoKind } from './kind-load.js';
 import { createJobServices, type RunnerScripts } from './job-services.js';
 import { pipelineCheckout } from './pipeline-checkout.js';
 import { loadProjectConfig } from './load-config.js';
 import { loadRunnerConfig } from './load-runner-config.js';
-import { defaultRunnerConfig } from '../runner-config/defaults.js';
+import { defaultKubernetesSettings, defaultRunnerConfig } from '../runner-config/defaults.js';
 import { describeAssignments, runnerLabels, withRunnerVariables } from './runner-routing.js';
 import { maskingErrors } from './mask-errors.js';
 import { buildPipelineContext, type ContextOptions } from './pipeline-context.js';
@@ -68,6 +69,12 @@ export interface RunOptions extends ContextOptions {
   cycle?: RunCycle;
   /** `--offline`: includes only from the include cache. */
   offline?: boolean;
+  /** `--kubeconfig`, for kubernetes jobs of runners without a `host` (default: KUBECONFIG, ~/.kube/config). */
+  kubeconfig?: string;
+  /** `--kube-context`: overrides the runners' `context`. */
+  kubeContext?: string;
+  /** `--kind-load`: load the kubernetes jobs' images into their kind cluster first. */
+  kindLoad?: boolean;
 }
 
 export interface RunOutcome {
@@ -123,6 +130,7 @@ async function runInContext(ctx: PipelineContext, options: RunOptions): Promise<
   if (!selected) return { exitCode: 0, result: null, warnings: config.warnings };
   const setup = await timeStep('-', 'runners', async () => setUpRunners(selected.plan, await runnerConfigFor(options), options, checkout));
   if (setup.executorNames.includes('shell') && !options.shellInPlace) checkout.start();
+  if (options.kindLoad) await timeStep('-', 'kind-load', () => loadImagesIntoKind(setup.kindJobs, { ...kubernetesAccess(options), stderr: options.stderr }));
   for (const note of unsetVariableNotes(selected.plan.jobs)) options.stderr.write(`${note}\n`);
   const stateDir = options.stateDir ?? join(ctx.projectDir, '.glci');
   await timeStep('-', 'state-dir', async () => prepareStateDir(stateDir));
@@ -217,6 +225,8 @@ interface RunnerSetup {
   executor: Executor;
   concurrency: number;
   runnerScripts: (job: PlannedJob) => RunnerScripts | undefined;
+  /** The jobs that run on kubernetes, with their runner's settings (`--kind-load`). */
+  kindJobs: KindJob[];
 }
 
 /**
@@ -234,6 +244,9 @@ async function setUpRunners(plan: Plan, config: RunnerConfig, options: RunOption
     shellInPlace: options.shellInPlace ?? false,
     docker: assignments.docker,
     dockerDefaults: defaultDockerSettings(),
+    kubernetes: assignments.kubernetes,
+    kubernetesDefaults: defaultKubernetesSettings,
+    kubernetesAccess: kubernetesAccess(options),
     // Found once for the pipeline: every job of the pipeline gets the same checkout.
     checkout,
   });
@@ -250,14 +263,24 @@ async function setUpRunners(plan: Plan, config: RunnerConfig, options: RunOption
     return { kind: 'run', executor: executorOf(runner, executor), runner: labels.get(runner) ?? runner.name, limit: runner.limit };
   };
   const used = [...new Set([...assignments.jobs.values()].flatMap((a) => (a.kind === 'run' ? [a.executor] : [])))];
+  const jobs = plan.jobs.map((job) => withRunnerVariables(job, runnerOf(job)?.runner));
+  const kindJobs = jobs.flatMap((job) => {
+    const assignment = runnerOf(job);
+    return assignment?.executor === 'kubernetes' ? [{ job, kubernetes: assignment.runner.kubernetes ?? defaultKubernetesSettings() }] : [];
+  });
   return {
-    plan: { ...plan, jobs: plan.jobs.map((job) => withRunnerVariables(job, runnerOf(job)?.runner)) },
+    plan: { ...plan, jobs },
+    kindJobs,
     route,
     executorNames: used.length > 0 ? used : ['shell'],
     executor: createShellExecutor({ inPlace: options.shellInPlace ?? false }),
     concurrency: options.concurrency ?? (config.file !== null ? config.concurrent : defaultConcurrency()),
     runnerScripts: (job) => runnerOf(job)?.runner,
   };
+}
+
+function kubernetesAccess(options: RunOptions): KubernetesAccessOptions {
+  return { ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}), ...(options.kubeContext ? { kubeContext: options.kubeContext } : {}) };
 }
 
 function defaultDockerSettings(): DockerSettings {

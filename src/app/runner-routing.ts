@@ -4,7 +4,7 @@
 // GitLab picks a runner whose tags include every tag of the job; a job without tags goes to a runner
 // that runs untagged jobs (https://docs.gitlab.com/ci/yaml/#tags, https://docs.gitlab.com/ci/runners/configure_runners/#use-tags-to-control-which-jobs-a-runner-can-run).
 // Locally the runners are tried in file order, so the first matching entry wins.
-import { ExecutorError, UsageError } from '../errors.js';
+import { ExecutorError } from '../errors.js';
 import type { PlannedJob } from '../model/plan.js';
 import type { RunnerSettings } from '../model/runner.js';
 import type { EngineProbe } from '../executors/docker/docker-executor.js';
@@ -27,7 +27,7 @@ export function routeJob(job: PlannedJob, runners: readonly RunnerSettings[], op
   const online = runners.filter((r) => RUNNABLE_EXECUTORS.has(r.executor));
   const first = online[0];
   if (!first) {
-    const why = runners.length === 0 ? 'config.toml has no [[runners]] entry' : 'no [[runners]] entry names an executor glci runs (shell, docker)';
+    const why = runners.length === 0 ? 'config.toml has no [[runners]] entry' : 'no [[runners]] entry names an executor glci runs (shell, docker, kubernetes)';
     return { stuck: `This job is stuck because the project doesn't have any runners online assigned to it: ${why}.` };
   }
   if (options.ignoreTags) return { runner: first };
@@ -49,7 +49,7 @@ function runnerTags(runner: RunnerSettings): string {
   return runner.runUntagged ? `${runner.tags.join(', ')}; also untagged` : runner.tags.join(', ');
 }
 
-export type ExecutorKind = 'shell' | 'docker';
+export type ExecutorKind = 'shell' | 'docker' | 'kubernetes';
 export type RequestedExecutor = 'shell' | 'docker' | 'kubernetes';
 
 export interface ExecutorKindChoice {
@@ -77,22 +77,21 @@ function imageOf(job: PlannedJob, runner: RunnerSettings): string | undefined {
 }
 
 /**
- * The executor for `job` on `runner`. `--executor` wins; else a shell runner runs shell; a docker runner
- * runs a job with an image on docker when the engine answers, and on shell otherwise (GitLab Runner's
- * shell executor ignores `image:` too). Throws for `--executor kubernetes` (not provided yet) and for
- * `--executor docker` when the engine does not answer.
+ * The executor for `job` on `runner`. `--executor` wins; else a shell runner runs shell and a kubernetes
+ * runner kubernetes (the cluster answers, or not, when the job's pod is created); a docker runner runs a
+ * job with an image on docker when the engine answers, and on shell otherwise (GitLab Runner's shell
+ * executor ignores `image:` too). Throws for `--executor docker` when the engine does not answer.
  */
 export function chooseExecutorKind(job: PlannedJob, runner: RunnerSettings, options: ExecutorKindOptions): ExecutorKindChoice {
   const { requested, docker } = options;
-  if (requested === 'kubernetes') {
-    throw new UsageError('the kubernetes executor is not available in this version of glci yet', 'use --executor docker or --executor shell');
-  }
+  if (requested === 'kubernetes') return { kind: 'kubernetes', reason: '--executor kubernetes' };
   if (requested === 'shell') return { kind: 'shell', reason: '--executor shell' };
   if (requested === 'docker') {
     if (docker && !docker.ok) throw engineDown(docker);
     return { kind: 'docker', reason: `--executor docker${engineText(docker)}` };
   }
   if (runner.executor === 'shell') return { kind: 'shell', reason: `runner "${runner.name}" uses the shell executor` };
+  if (runner.executor === 'kubernetes') return { kind: 'kubernetes', reason: `runner "${runner.name}" uses the kubernetes executor` };
   if (runner.executor !== 'docker') {
     return { kind: 'shell', reason: `runner "${runner.name}" uses the ${runner.executor} executor, which this version of glci does not provide yet` };
   }
@@ -109,6 +108,11 @@ export function chooseExecutorKind(job: PlannedJob, runner: RunnerSettings, opti
     };
   }
   return { kind: 'docker', reason: `runner "${runner.name}"${engineText(docker)}` };
+}
+
+/** Whether a job on this runner goes to the kubernetes executor, so its module is worth loading. */
+export function mayUseKubernetes(runner: RunnerSettings, requested: RequestedExecutor | undefined): boolean {
+  return requested !== undefined ? requested === 'kubernetes' : runner.executor === 'kubernetes';
 }
 
 function engineText(docker: EngineProbe | null): string {

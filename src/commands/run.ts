@@ -2,6 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { contextFlags, contextOptionsFrom } from '../cli/context-flags.js';
 import { includeFlags, includeOptionsFrom } from '../cli/include-flags.js';
+import { kubernetesFlags, kubernetesOptionsFrom } from '../cli/kubernetes-flags.js';
 import { printWarnings } from '../cli/diagnostics.js';
 import { withProjectFile } from '../cli/project-flags.js';
 import { runPipelineCommand, type RunOptions } from '../app/run-pipeline.js';
@@ -25,10 +26,11 @@ export default class Run extends BaseCommand {
     preset: Flags.string({ description: 'Run a preset of .glci.yml (its jobs, variables and flags; the command line wins)', env: 'GLCI_PRESET' }),
     needs: Flags.boolean({ description: 'Also run the jobs the named jobs need, transitively', env: 'GLCI_NEEDS' }),
     executor: Flags.string({
-      description: 'Run every job on this executor: shell or docker (kubernetes arrives in a later version). Default: per runner of config.toml; on a docker runner, jobs with an image run on docker when the engine answers, the others on shell',
+      description: 'Run every job on this executor: shell, docker or kubernetes (a pod per job in the cluster of the kubeconfig or of [runners.kubernetes]). Default: per runner of config.toml; on a docker runner, jobs with an image run on docker when the engine answers, the others on shell',
       options: ['shell', 'docker', 'kubernetes'],
       env: 'GLCI_EXECUTOR',
     }),
+    ...kubernetesFlags,
     config: Flags.string({ description: 'GitLab Runner config.toml whose [[runners]] take the jobs (default: $XDG_CONFIG_HOME/glci/config.toml or ~/.config/glci/config.toml; without one, a built-in docker runner takes every job)', env: 'GLCI_CONFIG' }),
     'ignore-tags': Flags.boolean({ description: 'Let the first runner of config.toml take every job, whatever its tags', env: 'GLCI_IGNORE_TAGS' }),
     'privileged-fallback': Flags.boolean({
@@ -57,10 +59,13 @@ export default class Run extends BaseCommand {
 
   async run(): Promise<void> {
     // .glci.yml and --preset fill in what the command line and GLCI_* leave open.
-    const { flags, argv } = await withProjectFile(await this.parse(Run), Run.flags);
+    // `this.ctor`: `glci exec` is this command with one required job name.
+    const command = this.ctor as typeof Run;
+    const { flags, argv } = await withProjectFile(await this.parse(command), command.flags);
     const options: RunOptions = {
       ...contextOptionsFrom(flags),
       ...includeOptionsFrom(flags),
+      ...kubernetesOptionsFrom(flags),
       manual: flags.manual ?? [],
       file: flags.file,
       jobs: argv as string[],

@@ -3,7 +3,9 @@
 // offline and do not re-pull on every job, and allows all three policies so a job's own
 // `pull_policy: always` is honoured. A file, once present, gets GitLab's defaults exactly.
 import { availableParallelism } from 'node:os';
+import type { KubernetesSettings } from '../model/kubernetes.js';
 import type { RunnerConfig, SettingOrigin } from '../model/runner.js';
+import { readKubernetes } from './kubernetes-section.js';
 import { readRunner } from './runner-section.js';
 import { Section, type ParseContext } from './section.js';
 import { TomlPositions } from './toml-positions.js';
@@ -33,4 +35,15 @@ export function defaultRunnerConfig(options: { concurrent?: number } = {}): Runn
     warnings: [],
     origins,
   };
+}
+
+/**
+ * GitLab Runner's `[runners.kubernetes]` defaults, for a runner without that table that runs a job with
+ * `--executor kubernetes` (the built-in runner, a shell or docker runner of config.toml).
+ */
+export function defaultKubernetesSettings(): KubernetesSettings {
+  const ctx: ParseContext = {
+    file: '', positions: new TomlPositions(new Map()), errors: [], warnings: [], origins: {}, ignored: [], noted: [],
+  };
+  return readKubernetes(new Section(ctx, {}, 'runners[0].kubernetes', 'runners[0].kubernetes'));
 }

@@ -80,7 +80,7 @@ describe('routeJob', () => {
     const result = routeJob(job('j', ['gpu']), [ssh, shellB], { ignoreTags: false });
     expect('stuck' in result && result.stuck).toContain('remote [executor "ssh", which glci does not run]');
     expect(routeJob(job('j'), [ssh], { ignoreTags: true })).toEqual({
-      stuck: "This job is stuck because the project doesn't have any runners online assigned to it: no [[runners]] entry names an executor glci runs (shell, docker).",
+      stuck: "This job is stuck because the project doesn't have any runners online assigned to it: no [[runners]] entry names an executor glci runs (shell, docker, kubernetes).",
     });
     expect('stuck' in routeJob(job('j'), [], { ignoreTags: true })).toBe(true);
   });
@@ -116,13 +116,15 @@ describe('chooseExecutorKind', () => {
     expect(choice.reason).toContain('glci runs them on the shell executor');
   });
 
-  it('runs jobs of a kubernetes runner on shell until that executor exists', () => {
-    const choice = chooseExecutorKind(job('j', [], 'node:20'), runner('k8s', { executor: 'kubernetes' }), { docker: null });
-    expect(choice).toEqual({ kind: 'shell', reason: 'runner "k8s" uses the kubernetes executor, which this version of glci does not provide yet' });
+  it('runs every job of a kubernetes runner on kubernetes, with an image or without (the pod then reports it)', () => {
+    const k8s = runner('k8s', { executor: 'kubernetes' });
+    expect(chooseExecutorKind(job('j', [], 'node:20'), k8s, { docker: null })).toEqual({ kind: 'kubernetes', reason: 'runner "k8s" uses the kubernetes executor' });
+    expect(chooseExecutorKind(job('j'), k8s, { docker: null }).kind).toBe('kubernetes');
+    expect(chooseExecutorKind(job('j', [], 'node:20'), k8s, { requested: 'shell', docker: null }).kind).toBe('shell');
   });
 
-  it('refuses --executor kubernetes as a usage error, and --executor docker without an engine as an executor error', () => {
-    expect(() => chooseExecutorKind(job('j'), docker, { requested: 'kubernetes', docker: null })).toThrow(UsageError);
+  it('takes --executor kubernetes on any runner, and refuses --executor docker without an engine as an executor error', () => {
+    expect(chooseExecutorKind(job('j'), docker, { requested: 'kubernetes', docker: DOWN })).toEqual({ kind: 'kubernetes', reason: '--executor kubernetes' });
     expect(() => chooseExecutorKind(job('j'), docker, { requested: 'docker', docker: DOWN })).toThrow(ExecutorError);
     expect(() => chooseExecutorKind(job('j'), docker, { requested: 'docker', docker: DOWN })).toThrow(/Docker engine at unix:\/\/\/var\/run\/docker.sock does not answer \(connect ENOENT/);
   });
