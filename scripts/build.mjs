@@ -46,6 +46,26 @@ const stubUnused = {
   },
 };
 
+// Optional native add-ons and converters that @kubernetes/client-node's dependencies require inside a
+// try/catch and do without (ws's bufferutil and utf-8-validate, node-fetch's encoding): a module that
+// throws when required, exactly what a missing package does, so nothing is bundled or installed for them.
+const OPTIONAL = [
+  { file: /^(bufferutil|utf-8-validate)$/, owner: '/ws/' },
+  { file: /^encoding$/, owner: '/node-fetch/' },
+];
+const leaveOutOptional = {
+  name: 'glci-leave-out-optional',
+  setup(b) {
+    for (const optional of OPTIONAL) {
+      b.onResolve({ filter: optional.file }, (args) => (args.importer.includes(optional.owner) ? { path: args.path, namespace: 'glci-optional' } : undefined));
+    }
+    b.onLoad({ filter: /.*/, namespace: 'glci-optional' }, (args) => ({
+      contents: `throw Object.assign(new Error(${JSON.stringify(`Cannot find module '${args.path}' (left out of glci's build)`)}), { code: 'MODULE_NOT_FOUND' });`,
+      loader: 'js',
+    }));
+  },
+};
+
 await build({ ...COMMON, entryPoints: { dockerode: 'node_modules/dockerode/lib/docker.js' }, outdir: 'dist/vendor', outExtension: { '.js': '.cjs' }, format: 'cjs', plugins: [stubUnused] });
 // @kubernetes/client-node is ES modules only (with ES-only dependencies), which the CommonJS bundle
 // cannot require() on Node 20; bundled as CommonJS it can. Minified because its generated API models
@@ -58,6 +78,7 @@ await build({
   format: 'cjs',
   minify: true,
   keepNames: true,
+  plugins: [leaveOutOptional],
 });
 
 // Imported by app/run-output.ts when the terminal gets the live view.

@@ -1,24 +1,5 @@
-// The executor contract suite on the kubernetes executor, against the test bed's real API server and
-// kubelet (containerd): the job image and the helper are the offline-built busybox, loaded into the
-// node as `kind load docker-image` would.
-import { beforeAll } from 'vitest';
-import { createKubernetesExecutor } from '../../src/executors/kubernetes/kubernetes-executor.js';
-import { ensureKubeCluster, kubeSetupTimeoutMs, loadImages } from '../setup/kube-cluster.js';
-import { kubernetesSettings, runnerSettings } from '../support/runner-settings.js';
-import { runExecutorContract } from './contract.js';
+// The executor contract suite on the kubernetes executor with GitLab Runner's default, the attach
+// strategy (kubernetes-legacy.test.ts runs it with the exec strategy).
+import { runKubernetesContract } from './kubernetes-contract.js';
 
-let busybox = '';
-let kubeconfig = '';
-beforeAll(async () => {
-  kubeconfig = (await ensureKubeCluster()).kubeconfig;
-  [busybox] = (await loadImages(['busybox'])) as [string];
-}, kubeSetupTimeoutMs);
-
-runExecutorContract('kubernetes', async () =>
-  createKubernetesExecutor({
-    runner: runnerSettings(),
-    kubernetes: kubernetesSettings({ image: busybox, helperImage: busybox, pullPolicy: ['never'] }),
-    kubeconfig,
-    killGraceMs: 500,
-  }),
-);
+runKubernetesContract('kubernetes');

@@ -9,8 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKubeClient, type KubeClient } from '../../src/executors/kubernetes/client.js';
-import { git, isolatedEnv } from '../acceptance/fixture-git.js';
-import { ensureKubeCluster, kubeSetupTimeoutMs, kubectl, loadImages } from '../setup/kube-cluster.js';
+import { isolatedEnv } from '../acceptance/fixture-git.js';
+import { ensureKubeCluster, kubeSetupTimeoutMs, loadImages } from '../setup/kube-cluster.js';
+import { committedProject, createOwnNamespace, removeOwnNamespace } from './own-namespace.js';
 import { eventually } from '../support/eventually.js';
 
 const cli = fileURLToPath(new URL('../../bin/run.js', import.meta.url));
@@ -52,44 +53,29 @@ beforeAll(async () => {
   kubeconfig = cluster.kubeconfig;
   [busybox] = (await loadImages(['busybox'])) as [string];
   client = createKubeClient({ kubeconfig });
-  await client.createNamespace(namespace, {});
-  // Admission refuses pods until the controller manager has given the namespace its service account.
-  await eventually('the namespace\'s default service account', 60_000, async () => ((await kubectl(cluster, ['-n', namespace, 'get', 'serviceaccount', 'default'])).exitCode === 0 ? true : undefined));
+  await createOwnNamespace(cluster, client, namespace);
   root = await mkdtemp(join(tmpdir(), 'glci-kube-cli-'));
   projectDir = join(root, 'project');
-  await execa('mkdir', ['-p', projectDir]);
-  await writeFile(join(projectDir, 'README.md'), 'hello from the checkout\n');
-  await writeFile(
-    join(projectDir, '.gitlab-ci.yml'),
-    [
-      `image: ${busybox}`,
-      'hello:',
-      '  script:',
-      '    - cat README.md',
-      '    - echo "in pod $(hostname) as $CI_JOB_NAME"',
-      'waits:',
-      '  script: ["echo started", "sleep 300"]',
-      'fails:',
-      '  script: ["echo about to fail", "exit 3"]',
-      '',
-    ].join('\n'),
-  );
+  const pipeline = [
+    `image: ${busybox}`,
+    'hello:',
+    '  script:',
+    '    - cat README.md',
+    '    - echo "in pod $(hostname) as $CI_JOB_NAME"',
+    'waits:',
+    '  script: ["echo started", "sleep 300"]',
+    'fails:',
+    '  script: ["echo about to fail", "exit 3"]',
+    '',
+  ].join('\n');
+  await committedProject(projectDir, { 'README.md': 'hello from the checkout\n', '.gitlab-ci.yml': pipeline });
   await writeFile(join(root, 'kube.toml'), runnerToml('kubernetes'));
   await writeFile(join(root, 'docker.toml'), runnerToml('docker'));
-  await git(projectDir, ['init', '-q', '-b', 'main']);
-  await git(projectDir, ['add', '.']);
-  await git(projectDir, ['commit', '-q', '-m', 'init']);
 }, kubeSetupTimeoutMs);
 
 afterAll(async () => {
   if (root) await rm(root, { recursive: true, force: true });
-  if (!client) return;
-  // Pods are deleted with a grace period of 0, and gone from the API server shortly after.
-  try {
-    await eventually('no pod of glci left', 30_000, async () => ((await client.listPods(namespace, 'app.kubernetes.io/managed-by=glci')).length === 0 ? true : undefined));
-  } finally {
-    await client.deleteNamespace(namespace);
-  }
+  if (client) await removeOwnNamespace(client, namespace);
 });
 
 describe('glci on kubernetes', () => {

@@ -24,9 +24,10 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CAPABILITY_NAMES, missingCapabilities, readCapabilityBoundingSet, readLastCapability } from '../../src/executors/docker/privileged-fallback.js';
 import { createKubeClient, type KubeClient, type Pod } from '../../src/executors/kubernetes/client.js';
-import { git, isolatedEnv } from '../acceptance/fixture-git.js';
+import { isolatedEnv } from '../acceptance/fixture-git.js';
 import { ensureKubeCluster, kubeSetupTimeoutMs, kubectl, loadImages, type KubeCluster } from '../setup/kube-cluster.js';
 import { eventually } from '../support/eventually.js';
+import { committedProject, createOwnNamespace, removeOwnNamespace } from './own-namespace.js';
 
 const cli = fileURLToPath(new URL('../../bin/run.js', import.meta.url));
 
@@ -148,30 +149,18 @@ beforeAll(async () => {
   cluster = await ensureKubeCluster();
   [busybox, dockerCli, dockerDind] = (await loadImages(['busybox', 'docker-cli', 'docker-dind'])) as [string, string, string];
   client = createKubeClient({ kubeconfig: cluster.kubeconfig });
-  await client.createNamespace(namespace, {});
-  // Admission refuses pods until the controller manager has given the namespace its service account.
-  await eventually("the namespace's default service account", 60_000, async () => ((await kubectl(cluster, ['-n', namespace, 'get', 'serviceaccount', 'default'])).exitCode === 0 ? true : undefined));
+  await createOwnNamespace(cluster, client, namespace);
   root = await mkdtemp(join(tmpdir(), 'glci-kube-dind-'));
   projectDir = join(root, 'project');
-  await execa('mkdir', ['-p', projectDir]);
-  await writeFile(join(projectDir, '.gitlab-ci.yml'), ciYaml());
+  await committedProject(projectDir, { '.gitlab-ci.yml': ciYaml() });
   await writeFile(join(root, 'unprivileged.toml'), runnerToml());
   await writeFile(join(root, 'privileged.toml'), runnerToml({ kubernetes: ['    privileged = true'] }));
   await writeFile(join(root, 'fallback.toml'), fallbackToml());
-  await git(projectDir, ['init', '-q', '-b', 'main']);
-  await git(projectDir, ['add', '.']);
-  await git(projectDir, ['commit', '-q', '-m', 'init']);
 }, kubeSetupTimeoutMs);
 
 afterAll(async () => {
   if (root) await rm(root, { recursive: true, force: true });
-  if (!client) return;
-  try {
-    // Pods are deleted with a grace period of 0, and gone from the API server shortly after.
-    await eventually('no pod of glci left', 30_000, async () => ((await client.listPods(namespace, MANAGED)).length === 0 ? true : undefined));
-  } finally {
-    await client.deleteNamespace(namespace);
-  }
+  if (client) await removeOwnNamespace(client, namespace);
 });
 
 /** `glci exec JOB`, and the job's pod as the API server stored it while the job ran. */

@@ -6,27 +6,9 @@ import { logsDirOf, useLegacyExecStrategy } from '../../../src/executors/kuberne
 import { jobPod, type PodInput } from '../../../src/executors/kubernetes/pod-manifest.js';
 import { podSecurity } from '../../../src/executors/kubernetes/pod-security.js';
 import { kubernetesSettings } from '../../support/runner-settings.js';
+import { unitTestsPodInput } from '../../support/pod-input.js';
 
-const input: PodInput = {
-  name: 'runner-glci-7-3-0a1b2c3d',
-  image: 'alpine:3.20',
-  helperImage: 'busybox:1.37',
-  imagePullPolicy: 'IfNotPresent',
-  buildsDir: '/builds',
-  scriptsDir: '/scripts-7-3',
-  pipelineId: 7,
-  jobId: 3,
-  jobName: 'unit tests',
-  projectName: 'group/app',
-  env: [],
-  labels: {},
-  annotations: {},
-  resources: { build: {}, helper: { cpuLimit: '200m' } },
-  nodeSelector: {},
-  tolerations: [],
-  imagePullSecrets: [],
-  services: [{ name: 'db', image: 'postgres:16' }],
-};
+const input: PodInput = unitTestsPodInput({ resources: { build: {}, helper: { cpuLimit: '200m' } }, services: [{ name: 'db', image: 'postgres:16' }] });
 
 describe('the attach strategy in the pod', () => {
   it('mounts the logs volume in build, helper and services, and creates output.log world-writable first', () => {

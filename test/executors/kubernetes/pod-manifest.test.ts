@@ -1,26 +1,15 @@
 // The pure translation of a job into its pod, against expected manifests.
 import { describe, expect, it } from 'vitest';
 import { containerResources, jobPod, labelValue, type PodInput } from '../../../src/executors/kubernetes/pod-manifest.js';
+import { unitTestsPodInput } from '../../support/pod-input.js';
 
-const input: PodInput = {
-  name: 'runner-glci-7-3-0a1b2c3d',
-  image: 'alpine:3.20',
-  helperImage: 'busybox:1.37',
-  imagePullPolicy: 'IfNotPresent',
-  buildsDir: '/builds',
-  scriptsDir: '/scripts-7-3',
-  pipelineId: 7,
-  jobId: 3,
-  jobName: 'unit tests',
-  projectName: 'group/app',
+const input: PodInput = unitTestsPodInput({
   env: [{ name: 'CI_JOB_NAME', value: 'unit tests' }],
   labels: { team: 'infra' },
-  annotations: {},
   resources: { build: { cpuRequest: '500m', memoryLimit: '1Gi' }, helper: {} },
   nodeSelector: { 'kubernetes.io/os': 'linux' },
   tolerations: [{ key: 'ci', operator: 'Exists' }],
-  imagePullSecrets: [],
-};
+});
 
 describe('jobPod', () => {
   it('lays out build and helper sharing the builds and scripts volumes', () => {

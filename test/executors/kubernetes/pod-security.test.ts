@@ -3,26 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { jobPod, type PodInput } from '../../../src/executors/kubernetes/pod-manifest.js';
 import { applySecurity, containerSecurityContext, podLevelFields, podSecurity, runnerCapabilities } from '../../../src/executors/kubernetes/pod-security.js';
 import { kubernetesSettings } from '../../support/runner-settings.js';
+import { podInput } from '../../support/pod-input.js';
 
-const input: PodInput = {
-  name: 'runner-glci-1-2-abcdef12',
-  image: 'alpine:3.20',
-  helperImage: 'busybox:1.37',
-  buildsDir: '/builds',
-  scriptsDir: '/scripts-1-2',
-  pipelineId: 1,
-  jobId: 2,
-  jobName: 'test',
-  projectName: 'group/app',
-  env: [],
-  labels: {},
-  annotations: {},
-  resources: { build: {}, helper: {} },
-  nodeSelector: {},
-  tolerations: [],
-  imagePullSecrets: [],
-  services: [{ name: 'svc-0', image: 'redis:7' }],
-};
+const input: PodInput = podInput({ services: [{ name: 'svc-0', image: 'redis:7' }] });
 
 const contexts = (settings = kubernetesSettings()) =>
   Object.fromEntries((jobPod({ ...input, security: podSecurity(settings) }).spec?.containers ?? []).map((c) => [c.name, c.securityContext]));

@@ -4,25 +4,9 @@ import { jobPod, type PodInput } from '../../../src/executors/kubernetes/pod-man
 import { jsonPatch, mergePatch, patchPodSpec, strategicMergePatch } from '../../../src/executors/kubernetes/pod-spec-patch.js';
 import { ExecutorError } from '../../../src/errors.js';
 import type { KubernetesPodSpecPatch } from '../../../src/model/kubernetes.js';
+import { podInput } from '../../support/pod-input.js';
 
-const input: PodInput = {
-  name: 'runner-glci-1-2-abcdef12',
-  image: 'alpine:3.20',
-  helperImage: 'busybox:1.37',
-  buildsDir: '/builds',
-  scriptsDir: '/scripts-1-2',
-  pipelineId: 1,
-  jobId: 2,
-  jobName: 'test',
-  projectName: 'group/app',
-  env: [{ name: 'A', value: '1' }],
-  labels: {},
-  annotations: {},
-  resources: { build: {}, helper: {} },
-  nodeSelector: { 'kubernetes.io/os': 'linux' },
-  tolerations: [{ key: 'ci', operator: 'Exists' }],
-  imagePullSecrets: [],
-};
+const input: PodInput = podInput({ env: [{ name: 'A', value: '1' }], nodeSelector: { 'kubernetes.io/os': 'linux' }, tolerations: [{ key: 'ci', operator: 'Exists' }] });
 
 const patch = (patchType: KubernetesPodSpecPatch['patchType'], body: unknown, name = 'p'): KubernetesPodSpecPatch => ({ name, patchType, patch: body });
 

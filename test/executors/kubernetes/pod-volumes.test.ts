@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { jobPod, type PodInput } from '../../../src/executors/kubernetes/pod-manifest.js';
 import { applyVolumes, podVolumes, replacesBuildsVolume } from '../../../src/executors/kubernetes/pod-volumes.js';
 import type { KubernetesVolume } from '../../../src/model/kubernetes.js';
+import { podInput } from '../../support/pod-input.js';
 
 const base = { readOnly: false } as const;
 
@@ -50,24 +51,7 @@ describe('podVolumes', () => {
   });
 });
 
-const input: PodInput = {
-  name: 'runner-glci-1-2-abcdef12',
-  image: 'alpine:3.20',
-  helperImage: 'busybox:1.37',
-  buildsDir: '/builds',
-  scriptsDir: '/scripts-1-2',
-  pipelineId: 1,
-  jobId: 2,
-  jobName: 'test',
-  projectName: 'group/app',
-  env: [],
-  labels: {},
-  annotations: {},
-  resources: { build: {}, helper: {} },
-  nodeSelector: {},
-  tolerations: [],
-  imagePullSecrets: [],
-};
+const input: PodInput = podInput();
 
 describe('volumes in the job pod', () => {
   it('mounts the configured volumes into build, helper and every service container, after their own', () => {
