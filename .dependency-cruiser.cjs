@@ -37,6 +37,7 @@ module.exports = {
     layer('artifacts', ['model', 'platform', 'variables', 'log', 'executors/executor.ts', 'errors.ts']),
     layer('reporters', ['model', 'errors.ts']),
     layer('runner-config', ['model', 'errors.ts']),
+    layer('gitlab', ['model', 'errors.ts', 'platform', 'runner-config', 'log', 'variables', 'duration']),
     layer('platform', ['model', 'errors.ts', 'config/source-reader.ts']),
     layer('watch', ['platform']),
     layer('cli', ['app', 'errors.ts', 'model']),

@@ -4,6 +4,7 @@ import type { JobServices, ScriptRequest, StageContext } from '../engine/index.j
 import type { ArtifactStore } from '../artifacts/artifact-store.js';
 import { exportArtifacts, restoreArtifacts, saveArtifacts } from '../artifacts/artifact-store.js';
 import { resolveOrKeep, restoreCaches, saveCaches } from '../artifacts/cache.js';
+import type { RemoteCacheTarget } from '../artifacts/remote-cache.js';
 import type { JobEnvironment } from '../executors/executor.js';
 import type { CacheDefinition } from '../model/config.js';
 import type { PlannedJob } from '../model/plan.js';
@@ -18,6 +19,8 @@ export interface JobServicesOptions {
   artifactsToSource?: string;
   /** The `pre_build_script` / `post_build_script` of the runner that takes the job. */
   runnerScripts?: (job: PlannedJob) => RunnerScripts | undefined;
+  /** The distributed cache (`[runners.cache]`) of the runner that takes the job; unset: local cache only. */
+  remoteCache?: (job: PlannedJob) => RemoteCacheTarget | undefined;
 }
 
 export interface RunnerScripts {
@@ -53,6 +56,10 @@ function scriptFor(request: ScriptRequest, runner: RunnerScripts | undefined): s
 export function createJobServices(options: JobServicesOptions): JobServices {
   const store: ArtifactStore = { stateDir: options.stateDir, pipelineId: options.pipelineId };
   const tracked = { trackedFiles: options.trackedFiles };
+  const remoteOf = (ctx: StageContext) => {
+    const remote = options.remoteCache?.(ctx.job);
+    return remote ? { remote, signal: ctx.signal } : {};
+  };
   // key:files is hashed once, before the job runs, as GitLab computes it at pipeline creation: a job
   // that rewrites its lock file still saves under the key it restored.
   const resolvedCaches = new WeakMap<JobEnvironment, readonly CacheDefinition[]>();
@@ -67,13 +74,13 @@ export function createJobServices(options: JobServicesOptions): JobServices {
   return {
     generateScript: (request) => scriptFor(request, options.runnerScripts?.(request.job)),
     async restoreCaches(ctx: StageContext) {
-      await restoreCaches(ctx.env, await cachesOf(ctx), ctx.variables, options.stateDir, ctx.log);
+      await restoreCaches(ctx.env, await cachesOf(ctx), ctx.variables, options.stateDir, ctx.log, remoteOf(ctx));
     },
     async restoreArtifacts(ctx: StageContext) {
       await restoreArtifacts(ctx.env, ctx.job.artifactSources, store, ctx.log);
     },
     async saveCaches(ctx: StageContext, outcome) {
-      await saveCaches(ctx.env, await cachesOf(ctx), ctx.variables, options.stateDir, outcome === 'success', ctx.log, tracked);
+      await saveCaches(ctx.env, await cachesOf(ctx), ctx.variables, options.stateDir, outcome === 'success', ctx.log, { ...tracked, ...remoteOf(ctx) });
     },
     async saveArtifacts(ctx: StageContext, outcome) {
       const saved = await saveArtifacts(ctx.env, ctx.job, ctx.variables, store, outcome === 'success', ctx.log, { ...tracked, jobId: ctx.jobId });

@@ -9,7 +9,8 @@ import type { PipelineResult } from '../model/events.js';
 import type { PipelineContext, Plan, PlannedJob } from '../model/plan.js';
 import type { Executor } from '../executors/executor.js';
 import { createShellExecutor, type PipelineCheckout } from '../executors/shell/shell-executor.js';
-import type { DockerSettings, RunnerConfig } from '../model/runner.js';
+import type { DockerSettings, RunnerConfig, RunnerSettings } from '../model/runner.js';
+import type { RemoteCacheTarget } from '../artifacts/remote-cache.js';
 import { type JobRoute, exitCodeFor, hasSystemFailure, runPipeline } from '../engine/index.js';
 import { planPipeline } from '../planner/index.js';
 import { fanOut, type OutputStream } from '../reporters/index.js';
@@ -151,6 +152,7 @@ async function runInContext(ctx: PipelineContext, options: RunOptions): Promise<
         pipelineId: ctx.pipelineId,
         trackedFiles: ctx.files,
         runnerScripts: setup.runnerScripts,
+        remoteCache: setup.remoteCache,
         ...(options.artifactsToSource ? { artifactsToSource: ctx.projectDir } : {}),
       }),
       concurrency: setup.concurrency,
@@ -225,6 +227,8 @@ interface RunnerSetup {
   executor: Executor;
   concurrency: number;
   runnerScripts: (job: PlannedJob) => RunnerScripts | undefined;
+  /** The `[runners.cache]` bucket of the job's runner, when it has one (a laptop warming from the team's cache). */
+  remoteCache: (job: PlannedJob) => RemoteCacheTarget | undefined;
   /** The jobs that run on kubernetes, with their runner's settings (`--kind-load`). */
   kindJobs: KindJob[];
 }
@@ -276,7 +280,21 @@ async function setUpRunners(plan: Plan, config: RunnerConfig, options: RunOption
     executor: createShellExecutor({ inPlace: options.shellInPlace ?? false }),
     concurrency: options.concurrency ?? (config.file !== null ? config.concurrent : defaultConcurrency()),
     runnerScripts: (job) => runnerOf(job)?.runner,
+    remoteCache: (job) => localRemoteCache(runnerOf(job)?.runner, options.env),
   };
+}
+
+/**
+ * A local run reaches the team's bucket with GitLab's object names: the project id comes from the job's
+ * CI_PROJECT_ID (`--variable CI_PROJECT_ID=42`), GitLab's key suffixes from GLCI_CACHE_INDEX (the
+ * project's "Clear runner caches" counter) and GLCI_CACHE_SEPARATE=false (when the project does not
+ * keep separate caches for protected branches).
+ */
+function localRemoteCache(runner: RunnerSettings | undefined, env: RunOptions['env']): RemoteCacheTarget | undefined {
+  if (!runner?.cache || runner.cache.type === '') return undefined;
+  const index = Number(env.GLCI_CACHE_INDEX);
+  const gitlabKeys = { separateProtected: env.GLCI_CACHE_SEPARATE !== 'false', ...(env.GLCI_CACHE_INDEX && Number.isInteger(index) && index >= 0 ? { cacheIndex: index } : {}) };
+  return { settings: runner.cache, runnerToken: runner.token, gitlabKeys, environment: env };
 }
 
 function kubernetesAccess(options: RunOptions): KubernetesAccessOptions {

@@ -44,7 +44,7 @@ export function routeJob(job: PlannedJob, runners: readonly RunnerSettings[], op
 
 /** A runner's tags as the stuck message shows them. */
 function runnerTags(runner: RunnerSettings): string {
-  if (!RUNNABLE_EXECUTORS.has(runner.executor)) return `executor "${runner.executor}", which glci does not run`;
+  if (!RUNNABLE_EXECUTORS.has(runner.executor)) return `executor "${runner.executor}", which glci does not run (it scales through the kubernetes executor instead)`;
   if (runner.tags.length === 0) return runner.runUntagged ? 'untagged only' : 'no tags, runs no untagged job';
   return runner.runUntagged ? `${runner.tags.join(', ')}; also untagged` : runner.tags.join(', ');
 }
@@ -93,7 +93,7 @@ export function chooseExecutorKind(job: PlannedJob, runner: RunnerSettings, opti
   if (runner.executor === 'shell') return { kind: 'shell', reason: `runner "${runner.name}" uses the shell executor` };
   if (runner.executor === 'kubernetes') return { kind: 'kubernetes', reason: `runner "${runner.name}" uses the kubernetes executor` };
   if (runner.executor !== 'docker') {
-    return { kind: 'shell', reason: `runner "${runner.name}" uses the ${runner.executor} executor, which this version of glci does not provide yet` };
+    return { kind: 'shell', reason: `runner "${runner.name}" uses the ${runner.executor} executor, which glci does not run (it scales through the kubernetes executor instead)` };
   }
   if (imageOf(job, runner) === undefined) {
     return {

@@ -4,8 +4,9 @@
 import type { PullPolicy } from './config.js';
 import type { ConfigService } from './config-service.js';
 import type { KubernetesSettings } from './kubernetes.js';
+import type { CacheSettings } from './cache-settings.js';
 
-export type { ConfigService };
+export type { ConfigService, CacheSettings };
 
 /** Where a setting's value came from, for `glci config show`. */
 export type SettingOrigin = 'file' | 'default' | 'glci-default';
@@ -94,8 +95,24 @@ export interface RunnerSettings {
   runUntagged: boolean;
   docker?: DockerSettings;
   kubernetes?: KubernetesSettings;
+  /** `[runners.cache]`, when the runner has one. */
+  cache?: CacheSettings;
   /** 1-based position in the file (0 for the built-in default runner). */
   index: number;
+  /** GitLab's runner id, written by register/verify. */
+  id?: number;
+  /** RFC 3339 UTC: when `token` was obtained. */
+  tokenObtainedAt?: string;
+  /** RFC 3339 UTC; null when the token does not expire (`0001-01-01T00:00:00Z` in the file). */
+  tokenExpiresAt?: string | null;
+  /** `jobs/request` calls in flight at once (`request_concurrency`, default 1). */
+  requestConcurrency: number;
+  /** Job log limit in KB (`output_limit`, default 4096). */
+  outputLimit: number;
+  /** `clone_url`: the host used for git clone/fetch instead of `url`. */
+  cloneUrl?: string;
+  /** `tls-ca-file`: extra CA certificates (PEM) for the GitLab API. */
+  tlsCaFile?: string;
 }
 
 /** A warning found while loading (unknown key, ignored setting), with its line when known. */
@@ -111,7 +128,16 @@ export interface RunnerConfig {
   /** The file read, or null when none exists (one docker runner with defaults). */
   file: string | null;
   concurrent: number;
+  /** Seconds between job requests; `check_interval` 0 or less means 3. */
   checkInterval: number;
+  /** `listen_address`: the metrics server's `host:port`. */
+  listenAddress?: string;
+  /** Seconds of forceful-shutdown grace (`shutdown_timeout`; 0 or unset means 30). */
+  shutdownTimeout: number;
+  /** `log_format`: `runner`, `text` or `json`. */
+  logFormat?: string;
+  /** `log_level`: `panic` … `debug`. */
+  logLevel?: string;
   runners: RunnerSettings[];
   warnings: RunnerConfigWarning[];
   /** `runners[i].docker.pullPolicy` style dotted paths → origin, for `glci config show`. */

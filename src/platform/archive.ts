@@ -255,3 +255,36 @@ function directoryEntries(tar: Tar, paths: string[], owner: { uid: number; gid: 
   pack.end();
   return pack;
 }
+
+/** One archive entry with everything a format conversion needs (contents held in memory). */
+export interface ArchiveEntryFull extends ArchiveEntryInfo {
+  mode: number;
+  /** Symlink target. */
+  linkpath?: string;
+  /** File contents (files only). */
+  data?: Buffer;
+}
+
+/** Reads every entry of an archive with its mode and contents, in archive order (for zip conversion). */
+export async function readArchiveEntries(input: Readable): Promise<ArchiveEntryFull[]> {
+  const entries: ArchiveEntryFull[] = [];
+  await parse(input, (entry, info) => {
+    if (info === null || info.path === '' || info.type === 'other') {
+      entry.resume();
+      return;
+    }
+    const full: ArchiveEntryFull = { ...info, mode: entry.mode ?? (info.type === 'directory' ? 0o755 : 0o644) };
+    if (info.type === 'symlink') full.linkpath = entry.linkpath ?? '';
+    entries.push(full);
+    if (info.type !== 'file') {
+      entry.resume();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    entry.on('data', (chunk: Buffer) => chunks.push(chunk));
+    entry.on('end', () => {
+      full.data = Buffer.concat(chunks);
+    });
+  });
+  return entries;
+}

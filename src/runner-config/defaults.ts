@@ -31,6 +31,7 @@ export function defaultRunnerConfig(options: { concurrent?: number } = {}): Runn
     file: null,
     concurrent: options.concurrent ?? Math.max(1, availableParallelism()),
     checkInterval: 3,
+    shutdownTimeout: 30,
     runners: [runner],
     warnings: [],
     origins,

@@ -19,6 +19,8 @@ export function redactToken(token: string): string {
   return token.length > 12 ? `${token.slice(0, 8)}…` : '[REDACTED]';
 }
 
+const hidden = (secret: string) => (secret === '' ? '' : '[REDACTED]');
+
 /** The configuration with runner (and kubernetes bearer) tokens shortened, for printing. */
 export function redactRunnerConfig(config: RunnerConfig): RunnerConfig {
   // The kubernetes bearer token grants cluster access just as the runner token grants GitLab access.
@@ -26,6 +28,8 @@ export function redactRunnerConfig(config: RunnerConfig): RunnerConfig {
     ...r,
     token: redactToken(r.token),
     ...(r.kubernetes?.bearerToken ? { kubernetes: { ...r.kubernetes, bearerToken: redactToken(r.kubernetes.bearerToken) } } : {}),
+    // The S3 secret signs any request on the bucket: none of it is shown.
+    ...(r.cache?.s3 ? { cache: { ...r.cache, s3: { ...r.cache.s3, secretKey: hidden(r.cache.s3.secretKey), sessionToken: hidden(r.cache.s3.sessionToken) } } } : {}),
   }));
   return { ...config, runners };
 }

@@ -48,15 +48,34 @@ export function parseRunnerConfig(text: string, file: string): RunnerConfig {
   const interval = root.integer('check_interval', 0);
   // 0 (what `gitlab-runner register` writes) and below mean the default, 3 seconds.
   if (interval <= 0) root.setOrigin('check_interval', 'default');
+  const global = readGlobalRunnerMode(root);
   const runners = root.tables('runners', 'write each runner as [[runners]]').map((s, i) => readRunner(s, i + 1));
   if (ctx.errors.length > 0) throw new ConfigError(ctx.errors.sort((a, b) => (a.location?.line ?? 0) - (b.location?.line ?? 0)), DOCS);
   noteIgnored(ctx, root);
   // In file order, whichever table produced them; warnings without a line last.
   ctx.warnings.sort((a, b) => (a.line ?? Number.MAX_SAFE_INTEGER) - (b.line ?? Number.MAX_SAFE_INTEGER));
   const config: RunnerConfig = {
-    file, concurrent, checkInterval: interval > 0 ? interval : 3, runners, warnings: ctx.warnings, origins: ctx.origins, ignored: ctx.ignored,
+    file, concurrent, checkInterval: interval > 0 ? interval : 3, ...global, runners, warnings: ctx.warnings, origins: ctx.origins, ignored: ctx.ignored,
   };
   return runners.length > 0 ? config : withDefaultRunner(config, root);
+}
+
+const LOG_FORMATS = ['runner', 'text', 'json'];
+const LOG_LEVELS = ['panic', 'fatal', 'error', 'warning', 'info', 'debug', 'trace'];
+
+/** The global keys of `glci runner run`: metrics address, shutdown grace (0 = 30 s as in GitLab Runner), log settings. */
+function readGlobalRunnerMode(root: Section): Pick<RunnerConfig, 'listenAddress' | 'shutdownTimeout' | 'logFormat' | 'logLevel'> {
+  const timeout = root.integer('shutdown_timeout', 0);
+  const settings: Pick<RunnerConfig, 'listenAddress' | 'shutdownTimeout' | 'logFormat' | 'logLevel'> = { shutdownTimeout: timeout > 0 ? timeout : 30 };
+  const address = root.string('listen_address');
+  if (address) settings.listenAddress = address;
+  const format = root.string('log_format');
+  if (format !== undefined && !LOG_FORMATS.includes(format)) root.error('log_format', `log_format "${format}" is not one of ${LOG_FORMATS.join(', ')}`);
+  else if (format) settings.logFormat = format;
+  const level = root.string('log_level');
+  if (level !== undefined && !LOG_LEVELS.includes(level)) root.error('log_level', `log_level "${level}" is not one of ${LOG_LEVELS.join(', ')}`);
+  else if (level) settings.logLevel = level;
+  return settings;
 }
 
 /** One warning for all ignored settings that would change a job, so a big file stays readable. */

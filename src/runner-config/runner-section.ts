@@ -3,6 +3,7 @@
 import type { RunnerSettings } from '../model/runner.js';
 import { readDocker, readEnvironment } from './docker-section.js';
 import { readKubernetes } from './kubernetes-section.js';
+import { readCache } from './cache-section.js';
 import { DOCKER_SCHEMA, GITLAB_EXECUTORS, GLCI_EXECUTORS, RUNNER_SCHEMA, SHELLS } from './schema.js';
 import { Section } from './section.js';
 import { didYouMean } from './suggest.js';
@@ -35,11 +36,14 @@ export function readRunner(s: Section, index: number): RunnerSettings {
     // GitLab's default: a runner without tags picks up untagged jobs, one with tags does not.
     runUntagged: runUntagged ?? tags.length === 0,
     index,
+    ...readRunnerMode(s),
   };
   const docker = readExecutorTable(s, executor, 'docker', readDocker);
   if (docker) runner.docker = docker;
   const kubernetes = readExecutorTable(s, executor, 'kubernetes', readKubernetes);
   if (kubernetes) runner.kubernetes = kubernetes;
+  const cache = s.child('cache');
+  if (cache) runner.cache = readCache(cache);
   return runner;
 }
 
@@ -56,6 +60,47 @@ function readExecutor(s: Section): string {
     s.warn(path, `${path} "${executor}" is not supported by glci, which runs ${GLCI_EXECUTORS.join(', ')}: this runner cannot run jobs`);
   }
   return executor;
+}
+
+type RunnerModeSettings = Pick<RunnerSettings, 'id' | 'tokenObtainedAt' | 'tokenExpiresAt' | 'requestConcurrency' | 'outputLimit' | 'cloneUrl' | 'tlsCaFile'>;
+
+/** The keys register/verify write and `glci runner run` reads; optional ones are left out when unset. */
+function readRunnerMode(s: Section): RunnerModeSettings {
+  const settings: RunnerModeSettings = {
+    requestConcurrency: positive(s, 'request_concurrency', 1),
+    outputLimit: positive(s, 'output_limit', 4096),
+  };
+  // GitLab's ids are int64: one beyond 2^53 (never seen in practice) is left out rather than rounded.
+  const id = s.read('id', 'an integer', (v) => (typeof v === 'number' || typeof v === 'bigint' ? v : undefined));
+  if (id !== undefined && Number.isSafeInteger(Number(id))) settings.id = Number(id);
+  const obtained = readDatetime(s, 'token_obtained_at');
+  if (obtained) settings.tokenObtainedAt = obtained;
+  if (s.has('token_expires_at')) settings.tokenExpiresAt = readDatetime(s, 'token_expires_at') ?? null;
+  // Read without the schema's "read" mark: clone_url still gets the "ignored by glci" note (see schema.ts).
+  const cloneUrl = s.table.clone_url;
+  if (typeof cloneUrl === 'string' && cloneUrl !== '') settings.cloneUrl = cloneUrl;
+  const caFile = s.string('tls-ca-file');
+  if (caFile) settings.tlsCaFile = caFile;
+  return settings;
+}
+
+/** GitLab Runner treats 0 and below as its default (`GetRequestConcurrency`, `GetOutputLimit`). */
+function positive(s: Section, key: string, fallback: number): number {
+  const value = s.integer(key, fallback);
+  return value > 0 ? value : fallback;
+}
+
+/**
+ * A TOML datetime (as GitLab Runner writes it) or an RFC 3339 string → RFC 3339 UTC without
+ * milliseconds; Go's zero time `0001-01-01T00:00:00Z` (written for "never") → undefined.
+ */
+function readDatetime(s: Section, key: string): string | undefined {
+  const date = s.read(key, 'a date-time (2006-01-02T15:04:05Z)', (v) => {
+    const parsed = v instanceof Date ? v : typeof v === 'string' ? new Date(v) : null;
+    return parsed && !Number.isNaN(parsed.getTime()) ? parsed : undefined;
+  });
+  if (!date || date.getUTCFullYear() <= 1) return undefined;
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 function readShell(s: Section): string | undefined {

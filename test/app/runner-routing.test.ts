@@ -24,7 +24,7 @@ function runner(name: string, overrides: Partial<RunnerSettings> = {}): RunnerSe
   const tags = overrides.tags ?? [];
   return {
     name, url: '', token: '', executor: 'shell', environment: [], limit: 0, featureFlags: {},
-    tags, runUntagged: tags.length === 0, index: 1, ...overrides,
+    tags, runUntagged: tags.length === 0, index: 1, requestConcurrency: 1, outputLimit: 4096, ...overrides,
   };
 }
 
@@ -78,7 +78,7 @@ describe('routeJob', () => {
   it('skips runners whose executor glci does not run, and says so', () => {
     const ssh = runner('remote', { executor: 'ssh', tags: ['gpu'] });
     const result = routeJob(job('j', ['gpu']), [ssh, shellB], { ignoreTags: false });
-    expect('stuck' in result && result.stuck).toContain('remote [executor "ssh", which glci does not run]');
+    expect('stuck' in result && result.stuck).toContain('remote [executor "ssh", which glci does not run (it scales through the kubernetes executor instead)]');
     expect(routeJob(job('j'), [ssh], { ignoreTags: true })).toEqual({
       stuck: "This job is stuck because the project doesn't have any runners online assigned to it: no [[runners]] entry names an executor glci runs (shell, docker, kubernetes).",
     });

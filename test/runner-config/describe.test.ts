@@ -33,7 +33,7 @@ describe('describeRunnerConfig', () => {
       ' allowed_pull_policies = ["always"] (default)',
       ' host = unset (default)',
       ' services = [{ name = "docker:27-dind", aliases = ["docker"] }] (from config.toml)',
-      'accepted but not used by glci: log_level',
+      'log_level = "info" (from config.toml)',
     ]));
   });
 

@@ -53,8 +53,8 @@ describe('a registered docker runner', () => {
   it('loads silently: written-by-register keys and unused sections are no warnings', () => {
     expect(config.warnings).toEqual([]);
     expect(config.ignored).toEqual(expect.arrayContaining([
-      'connection_max_age', 'shutdown_timeout', 'session_server', 'runners[0].id', 'runners[0].token_obtained_at',
-      'runners[0].cache', 'runners[0].machine', 'runners[0].custom_build_dir', 'runners[0].docker.network_mtu',
+      'connection_max_age', 'session_server',
+      'runners[0].machine', 'runners[0].custom_build_dir', 'runners[0].docker.network_mtu',
     ]));
   });
 

@@ -69,7 +69,7 @@ describe('known settings glci does not use', () => {
     ));
     expect(config.warnings).toEqual([]);
     expect(config.ignored).toEqual(expect.arrayContaining([
-      'log_level', 'sentry_dsn', 'session_server', 'runners[0].tls-ca-file', 'runners[0].tls-cert-file', 'runners[0].cache',
+      'sentry_dsn', 'session_server', 'runners[0].tls-cert-file',
       'runners[0].custom', 'runners[0].autoscaler', 'runners[0].machine', 'runners[0].debug_trace_disabled',
     ]));
   });

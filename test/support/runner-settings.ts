@@ -48,6 +48,8 @@ export function runnerSettings(overrides: Partial<RunnerSettings> = {}): RunnerS
     executor: 'docker',
     environment: [],
     limit: 0,
+    requestConcurrency: 1,
+    outputLimit: 4096,
     featureFlags: {},
     tags: [],
     runUntagged: true,
