@@ -114,7 +114,10 @@ function traceFor(options: RunnerJobOptions, controllers: Controllers, fields: L
 async function runOnEngine(options: RunnerJobOptions, job: PlannedJob, trace: JobTrace, controllers: Controllers): Promise<JobResult | undefined> {
   const { payload } = options;
   const executor = withRunnerSources(options.executor, { fetch: options.fetch, jobId: payload.id });
-  const pipelineId = payload.job_info.pipeline_id ?? 0;
+  // The engine names build folders, artifacts in transit and containers by pipeline and job: GitLab's
+  // job id is unique where two jobs of one project may run side by side (same name, other pipeline or
+  // a test double's queue), and CI_PIPELINE_ID still comes from the payload's variables.
+  const pipelineId = payload.id;
   const { preBuildScript, postBuildScript } = options.runner;
   const result = await runPipeline(onePlan(job), {
     executor,
