@@ -23,13 +23,19 @@ export function withRunnerSources(inner: Executor, options: RunnerSourcesOptions
     name: inner.name,
     async prepare(job: PlannedJob, prepare: PrepareOptions, io: JobIO, signal: AbortSignal): Promise<JobEnvironment> {
       const lines: Array<[RunnerLineKind, string]> = [];
-      await options.fetch((kind, message) => lines.push([kind, message]), signal);
+      const flush = () => {
+        for (const [kind, message] of lines.splice(0)) io.output(Buffer.from(runnerLine(kind, message)));
+      };
+      try {
+        await options.fetch((kind, message) => lines.push([kind, message]), signal);
+      } catch (error) {
+        flush(); // a failed fetch shows what git did before the error
+        throw error;
+      }
       const env = await inner.prepare(job, { ...prepare, jobId: options.jobId }, io, signal);
       // The container executors print their own get_sources lines from the checkout.
       if (env.getSources) return env;
-      return withGetSources(env, async () => {
-        for (const [kind, message] of lines) io.output(Buffer.from(runnerLine(kind, message)));
-      });
+      return withGetSources(env, async () => flush());
     },
   };
 }

@@ -11,7 +11,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { runGit } from './run-git.js';
 
 /** What every job repository of one pipeline holds alike. */
@@ -21,6 +21,8 @@ export interface JobRepositoryTemplate {
   head: string | null;
   /** The index `git read-tree HEAD` writes (no stat data, so it fits any copy); null before the first commit. */
   index: Buffer | null;
+  /** The source's `shallow` file (a shallow clone, as a runner's GIT_DEPTH fetch makes), copied so history stops where the source's does. */
+  shallow?: Buffer;
 }
 
 const CONFIG = '[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n\tbare = false\n';
@@ -65,7 +67,8 @@ export async function readJobRepositoryTemplate(sourceDir: string): Promise<JobR
   const [objectsDir, headLine] = parsed.stdout.split('\n');
   if (!objectsDir) return null;
   const head = parsed.ok && headLine && /^[0-9a-f]{40,64}$/.test(headLine) ? headLine : null;
-  return { objectsDir, head, index: head ? await readIndex(objectsDir, head) : null };
+  const [index, shallow] = await Promise.all([head ? readIndex(objectsDir, head) : null, readFile(join(dirname(objectsDir), 'shallow')).catch(() => undefined)]);
+  return { objectsDir, head, index, ...(shallow ? { shallow } : {}) };
 }
 
 /** Writes the job's repository into `targetDir/.git` (`targetDir` may still be filling with the copy). */
@@ -74,4 +77,5 @@ export function writeJobRepository(targetDir: string, template: JobRepositoryTem
   writeSkeleton(gitDir, template.objectsDir, template.head);
   // The index grows by ~100 bytes a file: still one short write.
   if (template.index) writeFileSync(join(gitDir, 'index'), template.index);
+  if (template.shallow) writeFileSync(join(gitDir, 'shallow'), template.shallow);
 }

@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { JobPayloadError, mapJobPayload } from '../../src/gitlab/job-mapper.js';
 import type { JobPayload } from '../../src/model/job-payload.js';
-import { payloadsFromPipeline } from '../support/coordinator/payload-from-plan.js';
+import { payloadsFromPipeline, type PlannedPayload } from '../support/coordinator/payload-from-plan.js';
 
 const TOKEN = 'glcbt-64_XYZjobtoken';
 const v = (key: string, value: string, extra: Record<string, boolean> = {}) => ({ key, value, public: true, file: false, masked: false, raw: false, ...extra });
@@ -217,7 +217,10 @@ test:
   variables: { LOCAL: l }
   script: [make test]
 `;
-  const payloads = payloadsFromPipeline(yaml, { jobToken: TOKEN });
+  let payloads: PlannedPayload[] = [];
+  beforeAll(async () => {
+    payloads = await payloadsFromPipeline(yaml, { jobToken: TOKEN });
+  });
 
   it('keeps every field the engine reads', () => {
     expect(payloads.map((p) => p.planned.name)).toEqual(['build', 'test']);
@@ -228,8 +231,11 @@ test:
       expect(job.image).toEqual(planned.image);
       expect(job.services).toEqual(planned.services);
       expect(job.artifacts).toEqual(planned.artifacts);
-      expect(job.cache.map((c) => ({ ...c, key: undefined }))).toEqual(planned.cache.map((c) => ({ ...c, key: undefined, unprotect: false })));
-      expect(job.variables.map((x) => x.key)).toEqual(planned.variables.map((x) => x.key));
+      const suffixed = planned.cache.map((c) => ({ ...c, key: undefined, unprotect: false, fallbackKeys: c.fallbackKeys.map((k) => `${k}-protected`) }));
+      expect(job.cache.map((c) => ({ ...c, key: undefined }))).toEqual(suffixed);
+      const identity = ['CI_JOB_ID', 'CI_JOB_URL', 'CI_JOB_TOKEN', 'CI_REPOSITORY_URL'];
+      expect(job.variables.map((x) => x.key)).toEqual([...identity, ...planned.variables.map((x) => x.key).filter((k) => !identity.includes(k))]);
+      expect(job.variables.filter((x) => !identity.includes(x.key))).toEqual(planned.variables.filter((x) => !identity.includes(x.key)));
       expect(job.stage).toEqual(planned.stage);
     }
   });
