@@ -3,7 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import { PassThrough, type Readable } from 'node:stream';
 import { RunnerApiError } from './errors.js';
-import { isRemoteFailed, LONG_TIMEOUT_MS, remoteJobState, single, statusError, type HttpCaller } from './http-call.js';
+import { isRemoteFailed, LONG_TIMEOUT_MS, remoteJobState, single, statusError, type CallOptions, type HttpCaller } from './http-call.js';
+import type { HttpResponse } from './transport.js';
 import type { ArtifactUpload, ArtifactUploadResult, JobUpdate, JobUpdateResult, RemoteJobState, RunnerInfo, TracePatchResult } from './runner-api.js';
 
 const NO_ANSWER: RemoteJobState = { jobStatus: '' };
@@ -14,25 +15,31 @@ function rangeSize(value: string | undefined): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
+/** The answer and its Job-Status headers; null when GitLab could not be reached after the retries. */
+async function jobCall(http: HttpCaller, options: CallOptions): Promise<{ status: number; headers: HttpResponse['headers']; state: RemoteJobState } | null> {
+  try {
+    const res = await http.call(options);
+    return { status: res.status, headers: res.headers, state: remoteJobState(res.headers) };
+  } catch (err) {
+    if (err instanceof RunnerApiError && err.code === 'RUNNER_API_UNREACHABLE') return null;
+    throw err;
+  }
+}
+
 export async function patchTrace(http: HttpCaller, jobId: number, jobToken: string, chunk: Uint8Array, offset: number, debugTrace: boolean): Promise<TracePatchResult> {
   const headers: Record<string, string> = { 'JOB-TOKEN': jobToken, 'Content-Type': 'text/plain' };
   // Inclusive offsets, no `bytes ` unit: what GitLab's trace endpoint parses (network/gitlab.go).
   if (chunk.length > 0) headers['Content-Range'] = `${offset}-${offset + chunk.length - 1}`;
-  let res;
-  try {
-    res = await http.call({
-      endpoint: 'patch_trace',
-      secrets: [jobToken],
-      method: 'PATCH',
-      path: `jobs/${jobId}/trace?debug_trace=${debugTrace ? 'true' : 'false'}`,
-      headers,
-      body: Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength),
-    });
-  } catch (err) {
-    if (err instanceof RunnerApiError && err.code === 'RUNNER_API_UNREACHABLE') return { kind: 'failed', status: 0, ...NO_ANSWER };
-    throw err;
-  }
-  const state = remoteJobState(res.headers);
+  const res = await jobCall(http, {
+    endpoint: 'patch_trace',
+    secrets: [jobToken],
+    method: 'PATCH',
+    path: `jobs/${jobId}/trace?debug_trace=${debugTrace ? 'true' : 'false'}`,
+    headers,
+    body: Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength),
+  });
+  if (res === null) return { kind: 'failed', status: 0, ...NO_ANSWER };
+  const { state } = res;
   if (isRemoteFailed(state)) return { kind: 'aborted', ...state };
   switch (res.status) {
     case 202:
@@ -63,21 +70,16 @@ function updateBody(jobToken: string, info: RunnerInfo, update: JobUpdate): Reco
 }
 
 export async function updateJob(http: HttpCaller, jobId: number, jobToken: string, info: RunnerInfo, update: JobUpdate): Promise<JobUpdateResult> {
-  let res;
-  try {
-    res = await http.call({
-      endpoint: 'update_job',
-      secrets: [jobToken],
-      method: 'PUT',
-      path: `jobs/${jobId}`,
-      headers: { 'JOB-TOKEN': jobToken },
-      json: updateBody(jobToken, info, update),
-    });
-  } catch (err) {
-    if (err instanceof RunnerApiError && err.code === 'RUNNER_API_UNREACHABLE') return { kind: 'failed', status: 0, ...NO_ANSWER };
-    throw err;
-  }
-  const state = remoteJobState(res.headers);
+  const res = await jobCall(http, {
+    endpoint: 'update_job',
+    secrets: [jobToken],
+    method: 'PUT',
+    path: `jobs/${jobId}`,
+    headers: { 'JOB-TOKEN': jobToken },
+    json: updateBody(jobToken, info, update),
+  });
+  if (res === null) return { kind: 'failed', status: 0, ...NO_ANSWER };
+  const { state } = res;
   if (isRemoteFailed(state)) return { kind: 'aborted', ...state };
   switch (res.status) {
     case 200:

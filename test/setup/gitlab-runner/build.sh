@@ -91,14 +91,9 @@ build() {
 }
 
 main() {
-  if ! built; then
-    mkdir -p "$cache_root"
-    exec 8>"$cache_root/.build.lock"
-    # A cold build takes minutes: a second caller waits for the first one's result.
-    flock -w 3600 8 || die "timed out waiting for $cache_root/.build.lock"
-    built || build
-    exec 8>&-
-  fi
+  # shellcheck source-path=SCRIPTDIR source=../lib/locked-build.sh
+  source "$here/../lib/locked-build.sh"
+  locked_build "$cache_root" 3600
   printf '%s\n' "$binary"
 }
 

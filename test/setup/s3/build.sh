@@ -66,13 +66,9 @@ build() {
 }
 
 main() {
-  if ! built; then
-    mkdir -p "$cache_root"
-    exec 8>"$cache_root/.build.lock"
-    flock -w 1800 8 || die "timed out waiting for $cache_root/.build.lock"
-    built || build
-    exec 8>&-
-  fi
+  # shellcheck source-path=SCRIPTDIR source=../lib/locked-build.sh
+  source "$here/../lib/locked-build.sh"
+  locked_build "$cache_root" 1800
   printf '%s\n' "$binary"
 }
 
