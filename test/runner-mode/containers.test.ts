@@ -41,16 +41,17 @@ function jobInput(image: string, script: string[]) {
 
 describe('runner mode, docker executor', () => {
   let busybox = '';
+  let web = '';
   beforeAll(async () => {
-    busybox = await ensureImage('busybox');
+    [busybox, web] = await Promise.all([ensureImage('busybox'), ensureImage('busybox-web')]);
   }, 600_000);
 
-  it('runs the job in the payload’s image with the fetched sources, masked, and leaves nothing behind', async () => {
+  it('runs the job in the payload’s image with its services and the fetched sources, masked, and leaves nothing behind', async () => {
     const token = coordinator.createRunner();
     const runner = await startRunner({ coordinator, token, executor: 'docker', runnerToml: ['  [runners.docker]', '    pull_policy = ["if-not-present"]'] });
     try {
       const ok = coordinator.enqueue(jobInput(busybox, ['cat README.md', 'echo "key=$API_KEY"', 'git rev-parse HEAD 2>/dev/null || cat .git/HEAD']));
-      const failing = coordinator.enqueue(jobInput(busybox, ['exit 7']));
+      const failing = coordinator.enqueue({ ...jobInput(busybox, ['wget -qO- http://site:8080/', 'exit 7']), services: [{ name: web, alias: 'site,www' }] });
       const [passed, failed] = await Promise.all([coordinator.waitForJobFinished(ok, 120_000), coordinator.waitForJobFinished(failing, 120_000)]);
       const text = passed.trace.toString();
       expect(text).toContain('Using Docker executor with image');
@@ -60,6 +61,7 @@ describe('runner mode, docker executor', () => {
       expect(text).not.toContain('k8s-and-docker-secret-42');
       expect(passed.updates.at(-1)).toMatchObject({ state: 'success', output: { checksum: checksumOf(passed.trace), bytesize: passed.trace.length } });
       expect(failed.updates.at(-1)).toMatchObject({ state: 'failed', failure_reason: 'script_failure', exit_code: 7 });
+      expect(failed.trace.toString()).toContain('hello from busybox-web'); // the payload's service, by its alias
       expect(passed.features?.services).toBe(true);
     } finally {
       await runner.stop();
