@@ -92,15 +92,21 @@ function controllersFor(shutdown: RunnerJobOptions['shutdown']): Controllers {
   return { graceful, force };
 }
 
-function traceFor(options: RunnerJobOptions, controllers: Controllers, fields: LogFields): JobTrace {
+/** GitLab's cap on X-GitLab-Trace-Update-Interval (network/trace.go). */
+const MAX_UPDATE_INTERVAL_MS = 15 * 60_000;
+
+function traceFor(options: RunnerJobOptions, controllers: Controllers, fields: LogFields, askedSeconds: number | undefined): JobTrace {
   const { payload, log } = options;
+  // The interval GitLab asks for on the acknowledgement applies from the first PATCH on.
+  const asked = askedSeconds !== undefined && askedSeconds > 0 ? { updateIntervalMs: Math.min(askedSeconds * 1000, MAX_UPDATE_INTERVAL_MS) } : {};
   return createJobTrace({
     api: options.api,
     jobId: payload.id,
     jobToken: payload.token,
     info: options.info,
     outputLimitBytes: options.runner.outputLimit * 1024,
-    ...(options.trace?.updateIntervalMs !== undefined ? { updateIntervalMs: options.trace.updateIntervalMs } : {}),
+    ...asked,
+    ...(options.trace?.updateIntervalMs !== undefined && !asked.updateIntervalMs ? { updateIntervalMs: options.trace.updateIntervalMs } : {}),
     ...(options.trace?.forceSendIntervalMs !== undefined ? { forceSendIntervalMs: options.trace.forceSendIntervalMs } : {}),
     onCancelRequested: (kind) => {
       log.warn(kind === 'graceful' ? 'Job is being canceled gracefully' : 'Job was aborted by the coordinator', fields);
@@ -155,13 +161,13 @@ export async function runGitLabJob(options: RunnerJobOptions): Promise<RunnerJob
   const started = now();
   const fields = { job: payload.id, project: payload.job_info.project_id, runner: options.shortToken };
   const controllers = controllersFor(options.shutdown);
-  const trace = traceFor(options, controllers, fields);
   // Two-phase commit (§8.3): acknowledge the job before running it; a canceled job is dropped.
   const ack = await api.updateJob(payload.id, payload.token, options.info, { state: 'running' });
   if (ack.kind === 'aborted') {
     log.warn('Job was canceled before it started', fields);
     return { state: 'dropped', durationMs: now() - started };
   }
+  const trace = traceFor(options, controllers, fields, ack.updateIntervalSeconds);
   trace.start();
   let update: FinalJobState;
   try {

@@ -44,7 +44,8 @@ export interface RunnerRunOptions {
 const SUPPORTED = new Set(['shell', 'docker', 'kubernetes']);
 
 async function executorFor(runner: RunnerSettings, env: Env): Promise<Executor> {
-  if (runner.executor === 'shell') return createShellExecutor({ inPlace: false });
+  // GitLab Runner's shell executor runs in its builds folder: the runner's checkout is that folder.
+  if (runner.executor === 'shell') return createShellExecutor({ inPlace: true });
   if (runner.executor === 'kubernetes') {
     const module = await loadKubernetesExecutor();
     return module.createKubernetesExecutor({ runner, kubernetes: runner.kubernetes ?? defaultKubernetesSettings() });

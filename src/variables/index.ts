@@ -16,6 +16,7 @@ export { expandRunnerValue, expandRunnerVariables, runnerLookup } from './runner
 export { expandVariableValues } from './nested.js';
 export { mergeVariableLayers } from './layers.js';
 export { isGoTrue } from './go-bool.js';
+export { featureFlagOn } from './feature-flags.js';
 export {
   DEFAULT_TOKEN_PREFIXES,
   MASKED,

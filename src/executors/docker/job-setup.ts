@@ -5,7 +5,7 @@ import { ExecutorError } from '../../errors.js';
 import type { RunnerLineKind } from '../../log/runner-lines.js';
 import type { JobVariable, PlannedJob } from '../../model/plan.js';
 import type { DockerSettings, RunnerSettings } from '../../model/runner.js';
-import { expandRunnerValue, expandRunnerVariables, isGoTrue } from '../../variables/index.js';
+import { expandRunnerValue, expandRunnerVariables, featureFlagOn } from '../../variables/index.js';
 import type { JobIO, PrepareOptions } from '../executor.js';
 import { engineMessage, type DockerClient, type ImageFacts, type PullProgress } from './client.js';
 import { buildContainerSpec, type NetworkPlan } from './container-spec.js';
@@ -74,9 +74,7 @@ export class JobSetup {
   private expand = (text: string) => expandRunnerValue(text, this.variables);
 
   private flag(name: string, fallback: boolean): boolean {
-    const fromJob = this.variable(name);
-    if (fromJob !== undefined) return isGoTrue(fromJob);
-    return this.input.runner.featureFlags[name] ?? fallback;
+    return featureFlagOn(name, (key) => this.variable(key), this.input.runner.featureFlags, fallback);
   }
 
   private gitStrategy(): string {

@@ -9,16 +9,14 @@ import { randomBytes } from 'node:crypto';
 import { PassThrough, Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ExecutorError } from '../../errors.js';
+import { featureFlagOn } from '../../variables/feature-flags.js';
 import type { JobIO, ScriptStep, StepOutcome } from '../executor.js';
 import type { KubeClient, Pod } from './client.js';
 import { followLog, statusLineParts, StatusScanner } from './log-follower.js';
 
-/** FF_USE_LEGACY_KUBERNETES_EXECUTION_STRATEGY from the job's variables (true as Go's ParseBool reads
- *  it: 1, t, true, ...), else the runner's feature flags; default false. */
+/** FF_USE_LEGACY_KUBERNETES_EXECUTION_STRATEGY (default false): exec instead of attach. */
 export function useLegacyExecStrategy(variable: (key: string) => string | undefined, featureFlags: Record<string, boolean | undefined>): boolean {
-  const key = 'FF_USE_LEGACY_KUBERNETES_EXECUTION_STRATEGY';
-  const value = variable(key);
-  return value === undefined ? featureFlags[key] === true : ['1', 't', 'T', 'true', 'TRUE', 'True'].includes(value);
+  return featureFlagOn('FF_USE_LEGACY_KUBERNETES_EXECUTION_STRATEGY', variable, featureFlags, false);
 }
 
 /** The logs volume's mount path (GitLab Runner: `/logs-<pipeline id>-<job id>`). */

@@ -8,6 +8,7 @@ import { runnerLine, type RunnerLineKind } from '../../log/runner-lines.js';
 import type { KubernetesSettings } from '../../model/kubernetes.js';
 import type { RunnerSettings } from '../../model/runner.js';
 import { expandRunnerValue, expandRunnerVariables } from '../../variables/runner-expansion.js';
+import { featureFlagOn } from '../../variables/feature-flags.js';
 import type { JobVariable, PlannedJob } from '../../model/plan.js';
 import type { Executor, PrepareOptions } from '../executor.js';
 import { deliverSources, gitStrategy } from '../sources/deliver-checkout.js';
@@ -138,7 +139,7 @@ interface PodArgs {
 }
 
 function buildPod({ job, settings, runner, prepare, variables, variable, image, podName, buildsDir, projectPath, services, logsDir, features }: PodArgs): Pod {
-  const honorEntrypoint = (variable('FF_KUBERNETES_HONOR_ENTRYPOINT') ?? String(runner.featureFlags.FF_KUBERNETES_HONOR_ENTRYPOINT ?? false)) === 'true';
+  const honorEntrypoint = featureFlagOn('FF_KUBERNETES_HONOR_ENTRYPOINT', variable, runner.featureFlags, false);
   const policy = (job.image?.pullPolicy ?? settings.pullPolicy)[0];
   return jobPod({
     name: podName,
@@ -174,7 +175,7 @@ function dindInput(job: PlannedJob, settings: KubernetesSettings, runner: Runner
     variables: values,
     serviceImages: [...job.services.map((s) => expandRunnerValue(s.name, variables)), ...settings.services.map((s) => s.name)],
     settings,
-    honorEntrypoint: (values.get('FF_KUBERNETES_HONOR_ENTRYPOINT') ?? String(runner.featureFlags.FF_KUBERNETES_HONOR_ENTRYPOINT ?? false)) === 'true',
+    honorEntrypoint: featureFlagOn('FF_KUBERNETES_HONOR_ENTRYPOINT', (key) => values.get(key), runner.featureFlags, false),
   };
 }
 
@@ -183,7 +184,7 @@ function dindInput(job: PlannedJob, settings: KubernetesSettings, runner: Runner
  * plus one, so the cluster stops a pod whose runner went away.
  */
 function activeDeadline(variable: (key: string) => string | undefined, runner: RunnerSettings): { timeoutSeconds?: number } {
-  const flag = variable('FF_USE_POD_ACTIVE_DEADLINE_SECONDS') ?? String(runner.featureFlags.FF_USE_POD_ACTIVE_DEADLINE_SECONDS ?? true);
+  const on = featureFlagOn('FF_USE_POD_ACTIVE_DEADLINE_SECONDS', variable, runner.featureFlags, true);
   const timeout = Number(variable('CI_JOB_TIMEOUT'));
-  return /^(1|t|true)$/i.test(flag) && Number.isInteger(timeout) && timeout > 0 ? { timeoutSeconds: timeout } : {};
+  return on && Number.isInteger(timeout) && timeout > 0 ? { timeoutSeconds: timeout } : {};
 }

@@ -11,6 +11,7 @@ import type { KubernetesSettings } from '../../model/kubernetes.js';
 import type { JobVariable, PlannedJob } from '../../model/plan.js';
 import type { RunnerSettings } from '../../model/runner.js';
 import { expandRunnerValue } from '../../variables/runner-expansion.js';
+import { featureFlagOn } from '../../variables/feature-flags.js';
 import type { PrepareOptions } from '../executor.js';
 import { verifyAllowedImage } from '../images/allowlist.js';
 import { formatPolicies } from '../images/policies.js';
@@ -183,7 +184,7 @@ export interface JobPodFeatures {
 }
 
 const featureFlag = (name: string, variables: readonly JobVariable[], runner: RunnerSettings) =>
-  /^(1|t|true)$/i.test(variables.findLast((v) => v.key === name)?.value ?? String(runner.featureFlags[name] ?? false));
+  featureFlagOn(name, (key) => variables.findLast((v) => v.key === key)?.value, runner.featureFlags, false);
 
 /**
  * Everything the settings add to the job's pod before it is created, in GitLab Runner's order of

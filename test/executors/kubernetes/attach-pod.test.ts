@@ -56,11 +56,12 @@ describe('the attach strategy in the pod', () => {
 });
 
 describe('useLegacyExecStrategy', () => {
-  it('reads the job variable first, then the runner’s feature flags; attach by default', () => {
+  it('reads the runner’s feature flags first, then the job variable (GitLab Runner’s order); attach by default', () => {
     const none = () => undefined;
     expect(useLegacyExecStrategy(none, {})).toBe(false);
     expect(useLegacyExecStrategy(none, { FF_USE_LEGACY_KUBERNETES_EXECUTION_STRATEGY: true })).toBe(true);
-    expect(useLegacyExecStrategy(() => 'false', { FF_USE_LEGACY_KUBERNETES_EXECUTION_STRATEGY: true })).toBe(false);
+    expect(useLegacyExecStrategy(() => 'false', { FF_USE_LEGACY_KUBERNETES_EXECUTION_STRATEGY: true })).toBe(true);
+    expect(useLegacyExecStrategy(() => 'true', { FF_USE_LEGACY_KUBERNETES_EXECUTION_STRATEGY: false })).toBe(false);
     for (const value of ['true', '1', 'TRUE', 't']) expect(useLegacyExecStrategy((k) => (k === 'FF_USE_LEGACY_KUBERNETES_EXECUTION_STRATEGY' ? value : undefined), {})).toBe(true);
     expect(useLegacyExecStrategy(() => 'yes', {})).toBe(false);
   });
