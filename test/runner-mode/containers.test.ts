@@ -69,6 +69,22 @@ describe('runner mode, docker executor', () => {
     const checkout = join(runner.dir, 'builds', shortenRunnerToken(token), '0', 'group/project');
     expect(await projectLeftovers(engineClient(), checkout)).toEqual([]);
   });
+  it('stops a job canceled in GitLab and removes its containers and network', async () => {
+    const token = coordinator.createRunner();
+    const runner = await startRunner({ coordinator, token, executor: 'docker', runnerToml: ['  [runners.docker]', '    pull_policy = ["if-not-present"]'] });
+    try {
+      const id = coordinator.enqueue({ ...jobInput(busybox, ['echo started', 'sleep 120', 'echo never']), services: [{ name: web, alias: 'site' }] });
+      await eventually('the job started', 60_000, async () => (coordinator.jobs.get(id)?.trace.toString().includes('started') ? true : undefined));
+      coordinator.cancel(id, { graceful: true });
+      const record = await coordinator.waitForJobFinished(id, 60_000);
+      expect(record.trace.toString()).not.toContain('never');
+      expect(record.trace.toString()).toContain('after: canceled');
+    } finally {
+      await runner.stop();
+    }
+    const checkout = join(runner.dir, 'builds', shortenRunnerToken(token), '0', 'group/project');
+    expect(await projectLeftovers(engineClient(), checkout)).toEqual([]);
+  });
 });
 
 describe('runner mode, kubernetes executor', () => {
