@@ -13,19 +13,19 @@ export default class RunnerRegister extends BaseCommand {
   ];
   static override flags = {
     ...runnerConfigFlag,
-    url: Flags.string({ char: 'u', description: 'GitLab instance URL', env: 'GLCI_RUNNER_URL' }),
-    token: Flags.string({ char: 't', aliases: ['registration-token'], description: 'Runner authentication token (glrt-...), or a legacy registration token', env: 'GLCI_RUNNER_TOKEN' }),
-    executor: Flags.string({ description: 'Executor of the runner', options: [...REGISTER_EXECUTORS], env: 'GLCI_RUNNER_EXECUTOR' }),
-    name: Flags.string({ aliases: ['description'], description: 'Runner name, stored in config.toml (default: the host name)', env: 'GLCI_RUNNER_NAME' }),
-    'docker-image': Flags.string({ description: 'Default image of the docker executor ([runners.docker] image)', env: 'GLCI_RUNNER_DOCKER_IMAGE' }),
-    'non-interactive': Flags.boolean({ char: 'n', description: 'Ask nothing: a missing value is an error', env: 'GLCI_REGISTER_NON_INTERACTIVE' }),
-    'tag-list': Flags.string({ description: 'Legacy registration only: comma-separated tags', env: 'GLCI_RUNNER_TAG_LIST' }),
-    'run-untagged': Flags.boolean({ description: 'Legacy registration only: run untagged jobs (default: when there are no tags)' }),
-    locked: Flags.boolean({ allowNo: true, description: 'Legacy registration only: lock the runner to the project (default: locked)' }),
-    'access-level': Flags.string({ options: ['not_protected', 'ref_protected'], description: 'Legacy registration only: run jobs of protected refs only (ref_protected)' }),
-    'maximum-timeout': Flags.integer({ min: 0, description: 'Legacy registration only: maximum job timeout in seconds' }),
-    paused: Flags.boolean({ description: 'Legacy registration only: register the runner paused' }),
-    'maintenance-note': Flags.string({ description: 'Legacy registration only: maintenance note' }),
+    url: Flags.string({ char: 'u', description: 'GitLab instance URL', env: 'GLCI_URL' }),
+    token: Flags.string({ char: 't', aliases: ['registration-token'], description: 'Runner authentication token (glrt-...), or a legacy registration token', env: 'GLCI_TOKEN' }),
+    executor: Flags.string({ description: 'Executor of the runner', options: [...REGISTER_EXECUTORS], env: 'GLCI_EXECUTOR' }),
+    name: Flags.string({ aliases: ['description'], description: 'Runner name, stored in config.toml (default: the host name)', env: 'GLCI_NAME' }),
+    'docker-image': Flags.string({ description: 'Default image of the docker executor ([runners.docker] image)', env: 'GLCI_DOCKER_IMAGE' }),
+    'non-interactive': Flags.boolean({ char: 'n', description: 'Ask nothing: a missing value is an error', env: 'GLCI_NON_INTERACTIVE' }),
+    'tag-list': Flags.string({ description: 'Legacy registration only: comma-separated tags', env: 'GLCI_TAG_LIST' }),
+    'run-untagged': Flags.boolean({ env: 'GLCI_RUN_UNTAGGED', description: 'Legacy registration only: run untagged jobs (default: when there are no tags)' }),
+    locked: Flags.boolean({ env: 'GLCI_LOCKED', allowNo: true, description: 'Legacy registration only: lock the runner to the project (default: locked)' }),
+    'access-level': Flags.string({ env: 'GLCI_ACCESS_LEVEL', options: ['not_protected', 'ref_protected'], description: 'Legacy registration only: run jobs of protected refs only (ref_protected)' }),
+    'maximum-timeout': Flags.integer({ env: 'GLCI_MAXIMUM_TIMEOUT', min: 0, description: 'Legacy registration only: maximum job timeout in seconds' }),
+    paused: Flags.boolean({ env: 'GLCI_PAUSED', description: 'Legacy registration only: register the runner paused' }),
+    'maintenance-note': Flags.string({ env: 'GLCI_MAINTENANCE_NOTE', description: 'Legacy registration only: maintenance note' }),
   };
 
   async run(): Promise<RegisterResult> {

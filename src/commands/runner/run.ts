@@ -16,7 +16,7 @@ export default class RunnerRun extends BaseCommand {
       char: 'd',
       exists: true,
       description: 'Where builds and caches of shell jobs live (default: the current directory)',
-      env: 'GLCI_RUNNER_WORKING_DIRECTORY',
+      env: 'GLCI_WORKING_DIRECTORY',
     }),
     'log-format': Flags.string({ description: 'Format of the runner\'s own log', options: ['runner', 'text', 'json'], env: 'GLCI_LOG_FORMAT' }),
   };

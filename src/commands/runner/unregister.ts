@@ -12,10 +12,10 @@ export default class RunnerUnregister extends BaseCommand {
   ];
   static override flags = {
     ...runnerConfigFlag,
-    name: Flags.string({ char: 'n', description: 'The runner of this name', exclusive: ['token', 'all-runners'] }),
-    url: Flags.string({ char: 'u', description: 'GitLab instance URL (with --token)', dependsOn: ['token'] }),
-    token: Flags.string({ char: 't', description: 'The runner\'s token (with --url)', dependsOn: ['url'], exclusive: ['all-runners'] }),
-    'all-runners': Flags.boolean({ description: 'Every runner of config.toml' }),
+    name: Flags.string({ env: 'GLCI_NAME', char: 'n', description: 'The runner of this name', exclusive: ['token', 'all-runners'] }),
+    url: Flags.string({ env: 'GLCI_URL', char: 'u', description: 'GitLab instance URL (with --token)', dependsOn: ['token'] }),
+    token: Flags.string({ env: 'GLCI_TOKEN', char: 't', description: 'The runner\'s token (with --url)', dependsOn: ['url'], exclusive: ['all-runners'] }),
+    'all-runners': Flags.boolean({ env: 'GLCI_ALL_RUNNERS', description: 'Every runner of config.toml' }),
   };
 
   async run(): Promise<{ runners: UnregisteredRunner[] }> {

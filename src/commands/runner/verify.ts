@@ -8,8 +8,8 @@ export default class RunnerVerify extends BaseCommand {
   static override examples = ['<%= config.bin %> runner verify', '<%= config.bin %> runner verify --delete --name laptop'];
   static override flags = {
     ...runnerConfigFlag,
-    delete: Flags.boolean({ description: 'Remove the runners GitLab does not know any more from config.toml', env: 'GLCI_RUNNER_VERIFY_DELETE' }),
-    name: Flags.string({ char: 'n', description: 'Only the runner of this name', env: 'GLCI_RUNNER_NAME' }),
+    delete: Flags.boolean({ description: 'Remove the runners GitLab does not know any more from config.toml', env: 'GLCI_DELETE' }),
+    name: Flags.string({ char: 'n', description: 'Only the runner of this name', env: 'GLCI_NAME' }),
   };
 
   async run(): Promise<{ runners: VerifiedRunner[] }> {
