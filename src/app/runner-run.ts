@@ -1,5 +1,6 @@
 // Use case behind `glci runner run`: load config.toml, start the polling loop for its runners, run each
 // job GitLab hands out on the runner's executor, serve metrics, and follow GitLab Runner's signals.
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { Executor } from '../executors/executor.js';
@@ -134,6 +135,10 @@ function jobRunner(ctx: JobRunnerContext) {
 }
 
 async function loadConfig(options: RunnerRunOptions): Promise<RunnerConfig & { file: string }> {
+  // A runner needs its file: the built-in default runner of `glci run` has no GitLab to ask.
+  if (options.configPath && !existsSync(options.configPath)) {
+    throw new UsageError(`runner config ${options.configPath} does not exist`, `register a runner first: glci runner register --config ${options.configPath} --url URL --token TOKEN`);
+  }
   const config = await loadRunnerConfig({ env: options.env, ...(options.configPath ? { path: options.configPath } : {}) });
   if (config.file === null) throw new UsageError('no config.toml to run', 'register a runner first: glci runner register --url URL --token TOKEN');
   return { ...config, file: config.file };
@@ -143,7 +148,8 @@ export async function runRunners(options: RunnerRunOptions): Promise<number> {
   const first = await loadConfig(options);
   const configFile = first.file;
   const log = createProcessLog((line) => options.stderr.write(line), { format: options.logFormat ?? (first.logFormat as ProcessLogFormat | undefined) ?? 'runner' });
-  log.info('Runtime platform', { arch: process.arch, os: process.platform, pid: process.pid, version: options.version });
+  const platform = runnerInfo({ version: options.version });
+  log.info('Runtime platform', { arch: platform.architecture, os: platform.platform, pid: process.pid, version: options.version });
   let config = usableRunners(first, log);
   log.info(`Starting multi-runner from ${configFile}...`, { builds: 0, max_builds: config.concurrent });
   const systemId = await readOrCreateSystemId(dirname(configFile));
