@@ -32,6 +32,8 @@ export default class RunnerRun extends BaseCommand {
       stderr: process.stderr,
       signals: true,
     });
-    process.exitCode = exitCode;
+    // A second SIGTERM/SIGINT means "exit now", as with GitLab Runner: the jobs' processes and
+    // containers that are still being stopped must not keep the process alive.
+    if (exitCode !== 0) process.exit(exitCode);
   }
 }
