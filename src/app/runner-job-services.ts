@@ -70,8 +70,10 @@ async function send(options: RunnerJobServicesOptions, ctx: StageContext, upload
     ctx.log.print(`Uploading artifacts as "${upload.type}" to coordinator... 201 Created  id=${options.jobId} responseStatus=201 Created`);
     return;
   }
+  // GitLab Runner's words for a 413 ("too large archive"), which users search for; its status as a field.
+  const line = result.kind === 'too-large' ? `too large archive  id=${options.jobId} responseStatus=413 Request Entity Too Large` : `${result.status} ${result.message}  id=${options.jobId}`;
+  ctx.log.error(`Uploading artifacts as "${upload.type}" to coordinator... ${line}`);
   const what = result.kind === 'too-large' ? '413 Request Entity Too Large' : `${result.status} ${result.message}`;
-  ctx.log.error(`Uploading artifacts as "${upload.type}" to coordinator... ${what}  id=${options.jobId}`);
   throw new ExecutorError('ARTIFACTS_UPLOAD', `cannot upload the ${upload.type} artifacts: ${what}`);
 }
 

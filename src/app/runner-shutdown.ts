@@ -1,6 +1,7 @@
 // How `glci runner run` stops (GitLab Runner's signals, platform/runner-signals.ts): SIGQUIT stops
 // polling and waits for the jobs; SIGTERM/SIGINT also cancel the jobs and, after `shutdown_timeout`,
 // force them; a second SIGTERM/SIGINT forces at once and makes the process exit with status 1.
+import { formatGoDuration } from '../engine/go-duration.js';
 import type { ProcessLog } from '../log/process-log.js';
 import { listenForRunnerSignals } from '../platform/runner-signals.js';
 import { pause } from './runner-loop.js';
@@ -25,11 +26,12 @@ export class RunnerShutdown {
   listen(running: () => number, reload: () => void): () => void {
     return listenForRunnerSignals({
       quit: () => {
-        this.log.warn('Starting graceful shutdown, waiting for running jobs', { builds: running() });
+        // GitLab Runner's words and fields (Go's names of the signals; the timeout as a Go duration).
+        this.log.warn('Starting graceful shutdown, waiting for builds to finish', { StopSignal: 'quit', builds: running() });
         this.stop.abort();
       },
       terminate: () => {
-        this.log.warn('Starting forceful shutdown', { StopSignal: 'terminated', shutdown_timeout: this.shutdownTimeoutSeconds() });
+        this.log.warn('Starting forceful shutdown', { StopSignal: 'terminated', builds: running(), 'shutdown-timeout': formatGoDuration(this.shutdownTimeoutSeconds() * 1000) });
         this.stop.abort();
         this.jobsGraceful.abort();
         void pause(this.shutdownTimeoutSeconds() * 1000, this.jobsForce.signal).then(() => this.jobsForce.abort());

@@ -1,5 +1,5 @@
 // A job that runs past GitLab's timeout for it (runner_info.timeout) is stopped and reported as
-// job_execution_timeout, as GitLab Runner reports it.
+// job_execution_timeout, with GitLab Runner's (sic) wording: `execution took longer than 2s seconds`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCoordinator, type Coordinator } from '../support/coordinator/coordinator.js';
 import { startRunner, steps, variable, type RunnerUnderTest } from './harness.js';
@@ -20,12 +20,29 @@ afterAll(async () => {
 describe('runner mode, job timeout', () => {
   it('stops the job at runner_info.timeout and reports job_execution_timeout', async () => {
     const began = Date.now();
-    const id = coordinator.enqueue({ runner_info: { timeout: 2 }, variables: [variable('GIT_STRATEGY', 'none')], steps: steps(['echo started', 'sleep 30', 'echo never'], [], 2) });
+    // The steps keep GitLab's default timeout: the job's own (runner_info.timeout) is the one that ends it.
+    const id = coordinator.enqueue({
+      runner_info: { timeout: 2 },
+      variables: [variable('GIT_STRATEGY', 'none')],
+      steps: steps(['echo started', 'sleep 30', 'echo never'], ['echo "after: $CI_JOB_STATUS"']),
+    });
     const record = await coordinator.waitForJobFinished(id, 30_000);
-    expect(Date.now() - began).toBeLessThan(20_000);
-    expect(record.updates.at(-1)).toMatchObject({ state: 'failed', failure_reason: 'job_execution_timeout' });
+    const elapsed = Date.now() - began;
     const text = record.trace.toString();
-    expect(text).not.toContain('never');
-    expect(text).toMatch(/execution took longer than 2s seconds/);
+    expect(elapsed, text).toBeLessThan(12_000);
+    expect(elapsed).toBeGreaterThanOrEqual(2_000);
+    const finals = record.updates.filter((u) => u.state !== 'running');
+    expect(finals).toHaveLength(1);
+    expect(finals[0]).toMatchObject({ state: 'failed', failure_reason: 'job_execution_timeout', status: 200 });
+    expect(finals[0]?.exit_code).toBeUndefined();
+    expect(text).toContain('started');
+    expect(text).not.toMatch(/^never/m);
+    expect(text).toMatch(/ERROR: Job failed: execution took longer than 2s seconds/);
+    // after_script still runs after a timeout, and sees GitLab Runner's `timedout` status.
+    expect(text).toContain('after: timedout');
+    // The process log's line comes just after the final update was taken.
+    const deadline = Date.now() + 5_000;
+    while (!/Job failed.*failure_reason=job_execution_timeout/.test(runner.log()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(runner.log()).toMatch(/Job failed.*failure_reason=job_execution_timeout/);
   });
 });
