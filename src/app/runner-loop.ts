@@ -3,6 +3,7 @@
 // before each request, so `concurrent` (all runners) and `limit` (one runner) bound the running jobs
 // exactly. A runner whose token GitLab refuses `unhealthy_requests_limit` times in a row rests for
 // `unhealthy_interval`. Stopping (SIGQUIT) ends the polling and waits for the running jobs.
+import { GlciError } from '../errors.js';
 import type { RunnerApi, RunnerInfo } from '../gitlab/api/runner-api.js';
 import type { JobPayload } from '../model/job-payload.js';
 import type { RunnerConfig, RunnerSettings } from '../model/runner.js';
@@ -227,10 +228,14 @@ class PollingLoop {
         state.forbidden++;
         log.error('Checking for jobs... forbidden', { runner: short });
       } else {
-        log.warn('Checking for jobs... failed', { runner: short, status: answer.status });
+        // As GitLab Runner, the field `status` holds why when there was no answer at all.
+        log.warn('Checking for jobs... failed', { runner: short, status: answer.error ?? answer.status, ...(answer.hint ? { hint: answer.hint } : {}) });
       }
     } catch (error) {
-      if (!stop.aborted) log.error('Checking for jobs... error', { runner: runnerShortToken(state.runner.token), error: error instanceof Error ? error.message : String(error) });
+      if (!stop.aborted) {
+        const hint = error instanceof GlciError ? error.hint : undefined;
+        log.error('Checking for jobs... error', { runner: runnerShortToken(state.runner.token), error: error instanceof Error ? error.message : String(error), ...(hint ? { hint } : {}) });
+      }
     }
     return null;
   }

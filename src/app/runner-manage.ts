@@ -1,10 +1,11 @@
 // Use cases behind `glci runner verify`, `unregister` and `list` (GitLab Runner's commands/verify.go,
 // unregister.go, list.go): each works on the `[[runners]]` of one config.toml, the file `glci runner run`
 // reads. Lines are GitLab Runner's; a token is only ever shown shortened.
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { GlciError, UsageError } from '../errors.js';
 import type { RunnerApi } from '../gitlab/api/runner-api.js';
 import { runnerInfo } from '../gitlab/runner-info.js';
+import { runnerTlsFiles, type RunnerTlsSettings } from '../gitlab/runner-tls.js';
 import { createProcessLog, formatProcessLine, type ProcessLog } from '../log/process-log.js';
 import { readConfiguredRunners, removeRunners, type ConfiguredRunner } from '../runner-config/write-runner.js';
 import { isAuthenticationToken, shortenRunnerToken } from '../variables/runner-token.js';
@@ -30,14 +31,18 @@ interface ManageBase {
   systemId?: (configDir: string) => Promise<string>;
 }
 
-async function apiMaker(base: ManageBase): Promise<(url: string) => RunnerApi> {
+/** One client per URL and TLS files (the entry's, else the certificate directory's for its host). */
+async function apiMaker(base: ManageBase & { configFile: string }): Promise<(runner: RunnerTlsSettings) => RunnerApi> {
   const factory = base.api ?? (await loadRunnerApiFactory());
   const clients = new Map<string, RunnerApi>();
-  return (url) => {
-    let api = clients.get(url);
+  const certsDir = join(dirname(base.configFile), 'certs');
+  return (runner) => {
+    const tls = runnerTlsFiles(runner, certsDir);
+    const key = JSON.stringify([runner.url, tls]);
+    let api = clients.get(key);
     if (!api) {
-      api = factory({ url, userAgent: runnerUserAgent(base.version) });
-      clients.set(url, api);
+      api = factory({ url: runner.url, tls, userAgent: runnerUserAgent(base.version) });
+      clients.set(key, api);
     }
     return api;
   };
@@ -89,7 +94,7 @@ export async function verifyRunners(options: VerifyOptions): Promise<VerifiedRun
   const apiFor = await apiMaker(options);
   const systemId = await (options.systemId ?? readOrCreateSystemId)(dirname(options.configFile));
   const results: VerifiedRunner[] = [];
-  for (const runner of chosen) results.push(await verifyOne(apiFor(runner.url), runner, systemId, options));
+  for (const runner of chosen) results.push(await verifyOne(apiFor(runner), runner, systemId, options));
   const invalid = new Set(chosen.filter((_r, i) => results[i]!.status === 'invalid').map((r) => r.index));
   if (invalid.size > 0 && options.delete) {
     await removeRunners(options.configFile, (r) => invalid.has(r.index));
@@ -142,7 +147,7 @@ export async function unregisterRunners(options: UnregisterOptions): Promise<Unr
   for (const runner of chosen) {
     const short = shortenRunnerToken(runner.token);
     const managerOnly = isAuthenticationToken(runner.token);
-    const api = apiFor(runner.url);
+    const api = apiFor(runner);
     const what = managerOnly ? 'Unregistering runner manager from GitLab' : 'Unregistering runner from GitLab';
     let ok = false;
     try {

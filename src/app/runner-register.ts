@@ -4,10 +4,11 @@
 // GitLab's deprecation warning. The runner is then appended to config.toml. Settings that live on the
 // server for `glrt-` runners (tags, locked, ...) are refused with GitLab Runner's message.
 import { hostname as osHostname } from 'node:os';
-import { dirname } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { GlciError, UsageError } from '../errors.js';
 import type { LegacyRegistration, RunnerApi, RunnerCredentials } from '../gitlab/api/runner-api.js';
 import { runnerInfo } from '../gitlab/runner-info.js';
+import { runnerTlsFiles, tlsFilesProblem, type RunnerTlsSettings } from '../gitlab/runner-tls.js';
 import type { ProcessLog } from '../log/process-log.js';
 import { addRunner } from '../runner-config/write-runner.js';
 import { isAuthenticationToken, shortenRunnerToken } from '../variables/runner-token.js';
@@ -36,6 +37,8 @@ export interface RegisterOptions {
   executor?: string;
   name?: string;
   dockerImage?: string;
+  /** `--tls-ca-file`, `--tls-cert-file`, `--tls-key-file`: used to reach GitLab and written to the entry. */
+  tls?: { tlsCaFile?: string | undefined; tlsCertFile?: string | undefined; tlsKeyFile?: string | undefined };
   server: ServerSettings;
   /** The config.toml to write (see runner-manage.ts `runnerConfigFile`). */
   configFile: string;
@@ -82,6 +85,8 @@ interface Context {
   url: string;
   token: string;
   systemId: string;
+  /** The TLS flags given, written to the entry. */
+  tls: Pick<RunnerTlsSettings, 'tlsCaFile' | 'tlsCertFile' | 'tlsKeyFile'>;
 }
 
 async function verifyAuthenticationToken(ctx: Context): Promise<RunnerCredentials> {
@@ -154,6 +159,15 @@ async function askExecutor(options: RegisterOptions): Promise<string> {
   }
 }
 
+/** The TLS flags that were given, as config.toml keys' settings (paths made absolute, as the runner runs elsewhere). */
+function definedTls(given: RegisterOptions['tls']): Pick<RunnerTlsSettings, 'tlsCaFile' | 'tlsCertFile' | 'tlsKeyFile'> {
+  const out: Pick<RunnerTlsSettings, 'tlsCaFile' | 'tlsCertFile' | 'tlsKeyFile'> = {};
+  if (given?.tlsCaFile) out.tlsCaFile = resolve(given.tlsCaFile);
+  if (given?.tlsCertFile) out.tlsCertFile = resolve(given.tlsCertFile);
+  if (given?.tlsKeyFile) out.tlsKeyFile = resolve(given.tlsKeyFile);
+  return out;
+}
+
 /** Registers (or verifies) the runner and appends it to config.toml. */
 export async function registerRunner(options: RegisterOptions): Promise<RegisterResult> {
   const url = await valueOrAsk(options.url, options.prompter, { flag: '--url', question: PROMPTS.url });
@@ -162,9 +176,13 @@ export async function registerRunner(options: RegisterOptions): Promise<Register
   const authentication = isAuthenticationToken(token);
   if (authentication) refuseServerSettings(options.server);
   const factory = options.api ?? (await loadRunnerApiFactory());
-  const api = factory({ url, userAgent: runnerUserAgent(options.version) });
+  const tlsGiven = definedTls(options.tls);
+  const tls = runnerTlsFiles({ url, ...tlsGiven }, join(dirname(options.configFile), 'certs'));
+  const tlsProblem = tlsFilesProblem(tls);
+  if (tlsProblem) throw new UsageError(tlsProblem, 'give existing PEM files to --tls-ca-file, --tls-cert-file and --tls-key-file');
+  const api = factory({ url, tls, userAgent: runnerUserAgent(options.version) });
   const systemId = await (options.systemId ?? readOrCreateSystemId)(dirname(options.configFile));
-  const ctx: Context = { options, api, url, token, systemId };
+  const ctx: Context = { options, api, url, token, systemId, tls: tlsGiven };
   const defaultName = options.hostname ?? osHostname();
   let name: string;
   let credentials: RunnerCredentials;
@@ -194,6 +212,7 @@ async function store(ctx: Context, credentials: RunnerCredentials, name: string)
     await addRunner(options.configFile, {
       name, url: ctx.url, id: credentials.id, token: credentials.token, tokenObtainedAt: now.toISOString(), tokenExpiresAt: credentials.tokenExpiresAt, executor,
       ...(dockerImage ? { dockerImage } : {}),
+      ...ctx.tls,
     });
   } catch (err) {
     await undoRegistration(ctx, credentials);

@@ -7,6 +7,7 @@ import type { Executor } from '../executors/executor.js';
 import { createShellExecutor } from '../executors/shell/shell-executor.js';
 import type { RunnerApi } from '../gitlab/api/runner-api.js';
 import { runnerInfo } from '../gitlab/runner-info.js';
+import { runnerTlsFiles, tlsFilesProblem, tlsJobVariables, type RunnerTlsFiles } from '../gitlab/runner-tls.js';
 import { shortenRunnerToken as runnerShortToken } from '../variables/runner-token.js';
 import { createProcessLog, type ProcessLog, type ProcessLogFormat } from '../log/process-log.js';
 import type { JobPayload } from '../model/job-payload.js';
@@ -57,10 +58,18 @@ async function executorFor(runner: RunnerSettings, env: Env): Promise<Executor> 
   return module.createDockerExecutor({ runner, docker, env });
 }
 
-function usableRunners(config: RunnerConfig, log: ProcessLog): RunnerConfig {
+/** GitLab Runner's certificate directory, beside its config.toml: `<host>.crt`, `<host>.auth.crt`, `<host>.auth.key`. */
+const certsDirOf = (configFile: string): string => join(dirname(configFile), 'certs');
+
+function usableRunners(config: RunnerConfig & { file: string }, log: ProcessLog): RunnerConfig & { file: string } {
   const runners = config.runners.filter((runner) => {
     if (!runner.url || !runner.token) {
       log.error('Runner has no url or token: register it with glci runner register', { runner: runner.name });
+      return false;
+    }
+    const tlsProblem = tlsFilesProblem(runnerTlsFiles(runner, certsDirOf(config.file)));
+    if (tlsProblem) {
+      log.error(`Runner cannot reach GitLab: ${tlsProblem}`, { runner: runnerShortToken(runner.token) });
       return false;
     }
     if (!SUPPORTED.has(runner.executor)) {
@@ -73,15 +82,16 @@ function usableRunners(config: RunnerConfig, log: ProcessLog): RunnerConfig {
 }
 
 /** One API client per runner entry (its url, CA file and metric labels), kept across jobs. */
-function apiClients(options: RunnerRunOptions, metrics: RunnerMetricsHandle): (runner: RunnerSettings) => RunnerApi {
+function apiClients(options: RunnerRunOptions, metrics: RunnerMetricsHandle, tlsOf: (runner: RunnerSettings) => RunnerTlsFiles): (runner: RunnerSettings) => RunnerApi {
   const clients = new Map<string, RunnerApi>();
   return (runner) => {
-    const key = `${runner.url}\n${runner.token}`;
+    const tls = tlsOf(runner);
+    const key = JSON.stringify([runner.url, runner.token, tls]);
     let api = clients.get(key);
     if (!api) {
       api = createRunnerApi({
         url: runner.url,
-        ...(runner.tlsCaFile ? { caFile: runner.tlsCaFile } : {}),
+        tls,
         userAgent: `gitlab-runner ${options.version} (glci; node ${process.version}; ${process.platform}/${process.arch})`,
         onResponse: metrics.apiResponse(runner),
         ...(options.retry ? { retry: options.retry } : {}),
@@ -99,6 +109,7 @@ interface JobRunnerContext {
   systemId: string;
   log: ProcessLog;
   shutdown: RunnerShutdown;
+  tlsOf: (runner: RunnerSettings) => RunnerTlsFiles;
 }
 
 function infoFor(runner: RunnerSettings, version: string) {
@@ -114,17 +125,20 @@ function jobRunner(ctx: JobRunnerContext) {
     const projectPath = payload.job_info.project_full_path ?? `project-${payload.job_info.project_id}`;
     const checkoutDir = join(root, String(slot.concurrentId), projectPath);
     const tracked = metrics.jobReceived(runner);
+    const tls = ctx.tlsOf(runner);
+    // GitLab Runner's order: its CI_SERVER_TLS_* variables come before the payload's, which may override them.
+    const withTls: JobPayload = { ...payload, variables: [...tlsJobVariables(tls), ...payload.variables] };
     const outcome = await runGitLabJob({
       api: ctx.apiFor(runner),
       runner,
       runnerLabel: `${runner.name} ${short}, system ID: ${ctx.systemId}`,
       shortToken: short,
       info: infoFor(runner, options.version),
-      payload,
+      payload: withTls,
       executor: await executorFor(runner, options.env),
       stateDir: join(root, 'state', projectPath),
       checkoutDir,
-      fetch: jobSourcesFetcher(payload, checkoutDir),
+      fetch: jobSourcesFetcher(payload, checkoutDir, { tls, ...(runner.cloneUrl ? { cloneUrl: runner.cloneUrl } : {}) }),
       version: options.version,
       log: ctx.log,
       shutdown: { graceful: ctx.shutdown.jobsGraceful.signal, force: ctx.shutdown.jobsForce.signal },
@@ -154,16 +168,19 @@ export async function runRunners(options: RunnerRunOptions): Promise<number> {
   log.info(`Starting multi-runner from ${configFile}...`, { builds: 0, max_builds: config.concurrent });
   const systemId = await readOrCreateSystemId(dirname(configFile));
   const metrics = await startRunnerMetrics({ config, systemId, version: options.version, log });
-  const apiFor = apiClients(options, metrics);
+  const tlsOf = (runner: RunnerSettings) => runnerTlsFiles(runner, certsDirOf(configFile));
+  const apiFor = apiClients(options, metrics, tlsOf);
   log.info('Configuration loaded', { builds: 0, max_builds: config.concurrent });
   const shutdown = new RunnerShutdown(log, () => config.shutdownTimeout);
-  options.stop?.addEventListener('abort', () => shutdown.stop.abort(), { once: true });
+  // A stop asked for while the config was still loading counts too.
+  if (options.stop?.aborted) shutdown.stop.abort();
+  else options.stop?.addEventListener('abort', () => shutdown.stop.abort(), { once: true });
   const loop = startRunnerLoop({
     config,
     api: apiFor,
     systemId,
     log,
-    runJob: jobRunner({ options, apiFor, metrics, systemId, log, shutdown }),
+    runJob: jobRunner({ options, apiFor, metrics, systemId, log, shutdown, tlsOf }),
     info: (runner) => infoFor(runner, options.version),
     stop: shutdown.stop.signal,
     beforeRequest: (runner) => rotateTokenIfDue(runner, { api: apiFor(runner), configFile, log }),

@@ -109,10 +109,13 @@ export interface RunnerSettings {
   requestConcurrency: number;
   /** Job log limit in KB (`output_limit`, default 4096). */
   outputLimit: number;
-  /** `clone_url`: the host used for git clone/fetch instead of `url`. */
+  /** `clone_url`: the base URL git clones and fetches from instead of the payload's repo_url. */
   cloneUrl?: string;
-  /** `tls-ca-file`: extra CA certificates (PEM) for the GitLab API. */
+  /** `tls-ca-file`: CA certificates (PEM) trusted for GitLab besides the system's (API, git, artifacts). */
   tlsCaFile?: string;
+  /** `tls-cert-file` and `tls-key-file`: the client certificate (PEM) GitLab asks for (mutual TLS). */
+  tlsCertFile?: string;
+  tlsKeyFile?: string;
 }
 
 /** A warning found while loading (unknown key, ignored setting), with its line when known. */

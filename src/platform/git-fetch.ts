@@ -35,6 +35,8 @@ export interface GitFetchOptions {
   objectFormat?: 'sha1' | 'sha256';
   /** Environment of every git (the job's GIT_LFS_SKIP_SMUDGE, proxies, ...), on top of the process's. */
   env?: Readonly<Record<string, string>>;
+  /** TLS files for the remote's host only (GitLab Runner's sslCAInfo, sslCert and sslKey for its URL). */
+  tls?: { caFile?: string; certFile?: string; keyFile?: string };
   /** More values never to print; the token of `repoUrl` is always redacted. */
   secrets?: readonly string[];
   print: GitFetchPrint;
@@ -65,10 +67,48 @@ function secretsOf(options: GitFetchOptions): string[] {
   return secrets;
 }
 
+/**
+ * `http.<origin>/.ssl*` settings as GIT_CONFIG_KEY_n/VALUE_n (git ≥ 2.31), so the CA and client
+ * certificate apply to the remote's host only, never to submodules elsewhere, and are never written
+ * into the repository's config.
+ */
+function tlsConfig(options: GitFetchOptions, env: NodeJS.ProcessEnv): void {
+  const tls = options.tls;
+  if (!tls) return;
+  let origin: string;
+  try {
+    const url = new URL(options.repoUrl);
+    if (url.protocol !== 'https:') return;
+    origin = `${url.protocol}//${url.host}/`;
+  } catch {
+    return;
+  }
+  const settings: Array<[string, string, string | undefined]> = [['sslCAInfo', 'GIT_SSL_CAINFO', tls.caFile], ['sslCert', 'GIT_SSL_CERT', tls.certFile], ['sslKey', 'GIT_SSL_KEY', tls.keyFile]];
+  let count = Number(env.GIT_CONFIG_COUNT ?? 0) || 0;
+  const set = (key: string, value: string) => {
+    env[`GIT_CONFIG_KEY_${count}`] = key;
+    env[`GIT_CONFIG_VALUE_${count}`] = value;
+    count++;
+  };
+  for (const [name, variable, path] of settings) {
+    if (path === undefined) continue;
+    // git's GIT_SSL_* variables beat every http.* setting: one set on the machine becomes the
+    // unscoped setting it stood for, so that GitLab's own (more specific) setting wins for its URL.
+    const machineWide = env[variable];
+    if (machineWide !== undefined) {
+      delete env[variable];
+      set(`http.${name}`, machineWide);
+    }
+    set(`http.${origin}.${name}`, path);
+  }
+  env.GIT_CONFIG_COUNT = String(count);
+}
+
 function gitEnv(options: GitFetchOptions): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, LC_ALL: 'C', GIT_LFS_SKIP_SMUDGE: '1', ...options.env, GIT_TERMINAL_PROMPT: '0', GCM_INTERACTIVE: 'Never' };
   // The runner's own repository must not leak into the job's (git hooks set these).
   for (const key of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_ASKPASS', 'SSH_ASKPASS']) delete env[key];
+  tlsConfig(options, env);
   return env;
 }
 

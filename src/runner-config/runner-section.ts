@@ -62,7 +62,7 @@ function readExecutor(s: Section): string {
   return executor;
 }
 
-type RunnerModeSettings = Pick<RunnerSettings, 'id' | 'tokenObtainedAt' | 'tokenExpiresAt' | 'requestConcurrency' | 'outputLimit' | 'cloneUrl' | 'tlsCaFile'>;
+type RunnerModeSettings = Pick<RunnerSettings, 'id' | 'tokenObtainedAt' | 'tokenExpiresAt' | 'requestConcurrency' | 'outputLimit' | 'cloneUrl' | 'tlsCaFile' | 'tlsCertFile' | 'tlsKeyFile'>;
 
 /** The keys register/verify write and `glci runner run` reads; optional ones are left out when unset. */
 function readRunnerMode(s: Section): RunnerModeSettings {
@@ -76,11 +76,14 @@ function readRunnerMode(s: Section): RunnerModeSettings {
   const obtained = readDatetime(s, 'token_obtained_at');
   if (obtained) settings.tokenObtainedAt = obtained;
   if (s.has('token_expires_at')) settings.tokenExpiresAt = readDatetime(s, 'token_expires_at') ?? null;
-  // Read without the schema's "read" mark: clone_url still gets the "ignored by glci" note (see schema.ts).
-  const cloneUrl = s.table.clone_url;
-  if (typeof cloneUrl === 'string' && cloneUrl !== '') settings.cloneUrl = cloneUrl;
+  const cloneUrl = s.string('clone_url');
+  if (cloneUrl) settings.cloneUrl = cloneUrl;
   const caFile = s.string('tls-ca-file');
   if (caFile) settings.tlsCaFile = caFile;
+  const certFile = s.string('tls-cert-file');
+  if (certFile) settings.tlsCertFile = certFile;
+  const keyFile = s.string('tls-key-file');
+  if (keyFile) settings.tlsKeyFile = keyFile;
   return settings;
 }
 

@@ -27,20 +27,19 @@ export const RUNNER_SCHEMA: TableSchema = {
     'name', 'url', 'token', 'executor', 'environment', 'builds_dir', 'cache_dir', 'shell', 'pre_build_script',
     'post_build_script', 'limit', 'feature_flags', 'tags', 'run_untagged', 'docker', 'kubernetes', 'cache',
     // Runner mode (`glci runner run`, register, verify).
-    'id', 'token_obtained_at', 'token_expires_at', 'tls-ca-file', 'output_limit', 'request_concurrency',
+    'id', 'token_obtained_at', 'token_expires_at', 'tls-ca-file', 'tls-cert-file', 'tls-key-file', 'output_limit',
+    'request_concurrency', 'clone_url',
   ],
   ignored: [
-    'tls-cert-file', 'tls-key-file',
     'unhealthy_requests_limit', 'unhealthy_interval', 'strict_check_interval',
-    // clone_url stays here (and noted) until the runner's get_sources uses it: RunnerSettings.cloneUrl carries it.
-    'job_status_final_update_retry_limit', 'clone_url', 'pre_get_sources_script', 'post_get_sources_script',
+    'job_status_final_update_retry_limit', 'pre_get_sources_script', 'post_get_sources_script',
     'pre_clone_script', 'post_clone_script', 'debug_trace_disabled', 'safe_directory_checkout', 'clean_git_config',
     'proxy_exec', 'prepare_timeout', 'get_sources_timeout', 'labels', 'system_id',
     // Sub-tables: other executors, cache, build-dir and monitoring settings.
     'custom_build_dir', 'referees', 'artifact', 'custom', 'ssh', 'parallels', 'virtualbox',
     'machine', 'autoscaler', 'instance', 'step_runner',
   ],
-  noted: ['clone_url', 'pre_get_sources_script', 'post_get_sources_script', 'pre_clone_script', 'post_clone_script'],
+  noted: ['pre_get_sources_script', 'post_get_sources_script', 'pre_clone_script', 'post_clone_script'],
 };
 
 const DOCKER_IGNORED = [

@@ -23,6 +23,10 @@ export interface RunnerEntry {
   executor: string;
   /** `[runners.docker] image`, for the docker executors. */
   dockerImage?: string;
+  /** `tls-ca-file`, `tls-cert-file`, `tls-key-file` given to register. */
+  tlsCaFile?: string;
+  tlsCertFile?: string;
+  tlsKeyFile?: string;
 }
 
 export interface TokenUpdate {
@@ -39,6 +43,9 @@ export interface ConfiguredRunner {
   url: string;
   token: string;
   executor: string;
+  tlsCaFile?: string;
+  tlsCertFile?: string;
+  tlsKeyFile?: string;
 }
 
 const DOCKER_EXECUTORS = new Set(['docker', 'docker-windows', 'docker+machine', 'docker-autoscaler']);
@@ -59,6 +66,10 @@ export function runnerBlock(entry: RunnerEntry): string {
   text += tomlLine(i1, 'token', entry.token);
   text += tomlLine(i1, 'token_obtained_at', datetimeOrZero(entry.tokenObtainedAt));
   text += tomlLine(i1, 'token_expires_at', datetimeOrZero(entry.tokenExpiresAt));
+  // GitLab Runner's order: the credentials, then the TLS files, then the executor.
+  if (entry.tlsCaFile) text += tomlLine(i1, 'tls-ca-file', entry.tlsCaFile);
+  if (entry.tlsCertFile) text += tomlLine(i1, 'tls-cert-file', entry.tlsCertFile);
+  if (entry.tlsKeyFile) text += tomlLine(i1, 'tls-key-file', entry.tlsKeyFile);
   text += tomlLine(i1, 'executor', entry.executor);
   text += `${i1}[runners.custom_build_dir]\n`;
   text += `${i1}[runners.cache]\n${tomlLine(i2, 'MaxUploadedArchiveSize', 0)}${i2}[runners.cache.s3]\n${i2}[runners.cache.gcs]\n${i2}[runners.cache.azure]\n`;
@@ -215,7 +226,11 @@ export async function updateRunnerToken(file: string, runnerToken: string, updat
 
 function describe(runner: Record<string, unknown>, index: number): ConfiguredRunner {
   const text = (value: unknown) => (typeof value === 'string' ? value : '');
-  return { index, name: text(runner.name), url: text(runner.url), token: text(runner.token), executor: text(runner.executor) };
+  const tls: Pick<ConfiguredRunner, 'tlsCaFile' | 'tlsCertFile' | 'tlsKeyFile'> = {};
+  if (text(runner['tls-ca-file'])) tls.tlsCaFile = text(runner['tls-ca-file']);
+  if (text(runner['tls-cert-file'])) tls.tlsCertFile = text(runner['tls-cert-file']);
+  if (text(runner['tls-key-file'])) tls.tlsKeyFile = text(runner['tls-key-file']);
+  return { index, name: text(runner.name), url: text(runner.url), token: text(runner.token), executor: text(runner.executor), ...tls };
 }
 
 /** The file's `[[runners]]` entries (none when the file does not exist). */

@@ -69,7 +69,7 @@ describe('known settings glci does not use', () => {
     ));
     expect(config.warnings).toEqual([]);
     expect(config.ignored).toEqual(expect.arrayContaining([
-      'sentry_dsn', 'session_server', 'runners[0].tls-cert-file',
+      'sentry_dsn', 'session_server',
       'runners[0].custom', 'runners[0].autoscaler', 'runners[0].machine', 'runners[0].debug_trace_disabled',
     ]));
   });
@@ -81,7 +81,7 @@ describe('known settings glci does not use', () => {
       '  [runners.docker]', '    network_mtu = 0', '    memory_swap = "2g"', '    [runners.docker.sysctls]', '      "net.ipv4.ip_forward" = "1"',
     ));
     expect(warningsOf(config)).toEqual([
-      '3: ignored by glci (GitLab Runner settings glci does not apply): runners[0].clone_url, runners[0].pre_get_sources_script, runners[0].docker.memory_swap, runners[0].docker.sysctls',
+      '4: ignored by glci (GitLab Runner settings glci does not apply): runners[0].pre_get_sources_script, runners[0].docker.memory_swap, runners[0].docker.sysctls',
     ]);
   });
 

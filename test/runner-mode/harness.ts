@@ -24,6 +24,8 @@ export interface RunnerSetup {
   runnerToml?: string[];
   globalToml?: string[];
   traceIntervalMs?: number;
+  /** Runs after config.toml is written and before the runner starts (files beside it, such as certs/). */
+  beforeStart?: (dir: string) => Promise<void>;
 }
 
 export async function startRunner(setup: RunnerSetup): Promise<RunnerUnderTest> {
@@ -44,6 +46,7 @@ export async function startRunner(setup: RunnerSetup): Promise<RunnerUnderTest> 
     '',
   ].join('\n');
   await writeFile(configFile, toml, { mode: 0o600 });
+  await setup.beforeStart?.(dir);
   const lines: string[] = [];
   const stop = new AbortController();
   const done = runRunners({

@@ -18,6 +18,9 @@ export default class RunnerRegister extends BaseCommand {
     executor: Flags.string({ description: 'Executor of the runner', options: [...REGISTER_EXECUTORS], env: 'GLCI_EXECUTOR' }),
     name: Flags.string({ aliases: ['description'], description: 'Runner name, stored in config.toml (default: the host name)', env: 'GLCI_NAME' }),
     'docker-image': Flags.string({ description: 'Default image of the docker executor ([runners.docker] image)', env: 'GLCI_DOCKER_IMAGE' }),
+    'tls-ca-file': Flags.string({ description: 'PEM CA certificates to trust for GitLab besides the system\'s (written as tls-ca-file)', env: 'GLCI_TLS_CA_FILE' }),
+    'tls-cert-file': Flags.string({ description: 'PEM client certificate for a GitLab that asks for one (tls-cert-file)', env: 'GLCI_TLS_CERT_FILE' }),
+    'tls-key-file': Flags.string({ description: 'PEM key of the client certificate (tls-key-file)', env: 'GLCI_TLS_KEY_FILE' }),
     'non-interactive': Flags.boolean({ char: 'n', description: 'Ask nothing: a missing value is an error', env: 'GLCI_NON_INTERACTIVE' }),
     'tag-list': Flags.string({ description: 'Legacy registration only: comma-separated tags', env: 'GLCI_TAG_LIST' }),
     'run-untagged': Flags.boolean({ env: 'GLCI_RUN_UNTAGGED', description: 'Legacy registration only: run untagged jobs (default: when there are no tags)' }),
@@ -36,6 +39,7 @@ export default class RunnerRegister extends BaseCommand {
     try {
       return await registerRunner({
         url: flags.url, token: flags.token, executor: flags.executor, name: flags.name, dockerImage: flags['docker-image'],
+        tls: { tlsCaFile: flags['tls-ca-file'], tlsCertFile: flags['tls-cert-file'], tlsKeyFile: flags['tls-key-file'] },
         server: {
           tagList: flags['tag-list'], runUntagged: flags['run-untagged'], locked: flags.locked,
           accessLevel: flags['access-level'] as 'not_protected' | 'ref_protected' | undefined,

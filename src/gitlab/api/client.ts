@@ -151,7 +151,7 @@ async function requestJob(http: HttpCaller, r: JobRequest): Promise<JobRequestRe
       ...(r.signal ? { signal: r.signal } : {}),
     });
   } catch (err) {
-    if (err instanceof RunnerApiError && err.code === 'RUNNER_API_UNREACHABLE') return { kind: 'unavailable', status: 0 };
+    if (err instanceof RunnerApiError && err.code === 'RUNNER_API_UNREACHABLE') return { kind: 'unavailable', status: 0, error: err.message, ...(err.hint ? { hint: err.hint } : {}) };
     throw err;
   }
   if (res.status === 201) return { kind: 'job', job: parseJson(call, res) as unknown as JobPayload };

@@ -60,9 +60,10 @@ export class RunnerApiError extends GlciError {
 
 /** A request got no HTTP answer; `retryable` tells the retry layer whether to try again. */
 export class TransportError extends Error {
-  readonly reason: 'timeout' | 'connection' | 'aborted';
+  /** `certificate`: TLS refused GitLab's certificate, or GitLab refused (or missed) ours; sending again cannot help. */
+  readonly reason: 'timeout' | 'connection' | 'aborted' | 'certificate';
 
-  constructor(reason: 'timeout' | 'connection' | 'aborted', message: string, options?: { cause?: unknown }) {
+  constructor(reason: 'timeout' | 'connection' | 'aborted' | 'certificate', message: string, options?: { cause?: unknown }) {
     super(redactTokens(message), options);
     this.name = 'TransportError';
     this.reason = reason;

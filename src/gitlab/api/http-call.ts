@@ -2,10 +2,10 @@
 // X-Request-Id, JSON encoding, retries, `onResponse` for metrics, and turning "no answer" into a
 // RunnerApiError whose message carries no token.
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { IncomingHttpHeaders } from 'node:http';
 import { arch, platform } from 'node:os';
 import type { Readable } from 'node:stream';
+import { readTlsFiles } from '../runner-tls.js';
 import type { RemoteJobState, RunnerApiOptions } from './runner-api.js';
 import { RunnerApiError, TransportError } from './errors.js';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.js';
@@ -59,7 +59,8 @@ export interface HttpCaller {
 
 export function createHttpCaller(options: RunnerApiOptions): HttpCaller {
   const base = apiBaseUrl(options.url);
-  const ca = options.caFile ? readFileSync(options.caFile) : undefined;
+  const tls = readTlsFiles(options.tls ?? {});
+  const hasTls = tls.ca !== undefined || tls.cert !== undefined;
   const policy: RetryPolicy = options.retry ?? DEFAULT_RETRY;
   let version = 'unknown';
   const userAgent = (): string => options.userAgent ?? `gitlab-runner ${version} (glci; node ${process.version}; ${platform()}/${goArch()})`;
@@ -80,7 +81,7 @@ export function createHttpCaller(options: RunnerApiOptions): HttpCaller {
       timeoutMs: call.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       ...(body !== undefined ? { body } : {}),
       ...(call.signal ? { signal: call.signal } : {}),
-      ...(ca ? { ca } : {}),
+      ...(hasTls ? { tls } : {}),
     };
   };
   const retrying = <T extends { status: number; headers: IncomingHttpHeaders }>(call: CallOptions, send: () => Promise<T>, drain?: (t: T) => void): Promise<T> => {
@@ -106,10 +107,13 @@ export function createHttpCaller(options: RunnerApiOptions): HttpCaller {
 function toApiError(call: CallOptions, err: unknown): unknown {
   if (!(err instanceof TransportError)) return err;
   const code = err.reason === 'aborted' ? 'RUNNER_API_ABORTED' : 'RUNNER_API_UNREACHABLE';
+  const hint = err.reason === 'certificate'
+    ? "for a GitLab behind a private CA, set tls-ca-file in the [[runners]] entry (glci runner register --tls-ca-file) or put the CA in certs/<host>.crt beside config.toml; a client certificate GitLab asks for goes in tls-cert-file and tls-key-file"
+    : 'check the runner url and that GitLab is reachable from this machine';
   return new RunnerApiError(code, call.endpoint, `${call.endpoint}: ${err.message}`, {
     cause: err,
     secrets: call.secrets,
-    ...(code === 'RUNNER_API_UNREACHABLE' ? { hint: 'check the runner url and that GitLab is reachable from this machine' } : {}),
+    ...(code === 'RUNNER_API_UNREACHABLE' ? { hint } : {}),
   });
 }
 

@@ -80,7 +80,7 @@ export async function withRetry<T extends { status: number; headers: IncomingHtt
       delay = serverDelay(answer.headers, now()) ?? backoffDelay(policy, n);
       discard?.(answer);
     } catch (err) {
-      if (!(err instanceof TransportError) || err.reason === 'aborted' || n >= attempts) throw err;
+      if (!(err instanceof TransportError) || err.reason === 'aborted' || err.reason === 'certificate' || n >= attempts) throw err;
       delay = backoffDelay(policy, n);
     }
     await sleep(delay, hooks.signal);

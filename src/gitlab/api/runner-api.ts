@@ -3,6 +3,7 @@
 // commands and the runner loop may use fakes, the end-to-end tests the coordinator double.
 import type { Readable } from 'node:stream';
 import type { JobPayload } from '../../model/job-payload.js';
+import type { RunnerTlsFiles } from '../runner-tls.js';
 
 /** The `info` object of register/verify/request/update bodies. */
 export interface RunnerInfo {
@@ -43,8 +44,8 @@ export type JobRequestResult =
   | { kind: 'none'; lastUpdate?: string }
   /** 403: the token is not (or no longer) valid. */
   | { kind: 'forbidden' }
-  /** 409, 422, 429, 503 and the like after retries: try again at the next interval. */
-  | { kind: 'unavailable'; status: number };
+  /** 409, 422, 429, 503 and the like after retries, or GitLab unreachable (status 0, `error` and `hint` say why): try again at the next interval. */
+  | { kind: 'unavailable'; status: number; error?: string; hint?: string };
 
 /** The job-scoped headers GitLab answers PATCH trace and PUT job with. */
 export interface RemoteJobState {
@@ -122,8 +123,8 @@ export interface RunnerApi {
 export interface RunnerApiOptions {
   /** The runner's `url` (trailing `/` and `/ci` are removed, `/api/v4/` added). */
   url: string;
-  /** `tls-ca-file`: extra CA certificates (PEM) for https. */
-  caFile?: string;
+  /** `tls-ca-file` (trusted besides the system's CAs), `tls-cert-file` and `tls-key-file`, for https. */
+  tls?: RunnerTlsFiles;
   /** Default `gitlab-runner <version> (glci; node <v>; <os>/<arch>)`. */
   userAgent?: string;
   /** Observes every HTTP answer (`endpoint` as GitLab Runner's metric label: `request_job`, `patch_trace`, ...), for the metrics endpoint. */

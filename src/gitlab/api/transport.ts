@@ -3,6 +3,7 @@
 // object storage). No retries here: retry.ts decides what to send again.
 import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { rootCertificates } from 'node:tls';
 import type { Readable } from 'node:stream';
 import { TransportError } from './errors.js';
 
@@ -14,8 +15,14 @@ export interface HttpRequest {
   /** Per phase: connect to the response headers, then (buffered) the headers to the last body byte. */
   timeoutMs: number;
   signal?: AbortSignal;
-  /** Extra CA certificates (PEM) for https. */
-  ca?: string | Buffer;
+  /** https only: CA certificates (PEM) trusted besides the system's, and a client certificate. */
+  tls?: HttpTls;
+}
+
+export interface HttpTls {
+  ca?: Buffer;
+  cert?: Buffer;
+  key?: Buffer;
 }
 
 export interface HttpResponse {
@@ -71,7 +78,7 @@ function redirected(req: HttpRequest, target: URL): HttpRequest {
   }
   const next: HttpRequest = { method: 'GET', url: target, headers, timeoutMs: req.timeoutMs };
   if (req.signal) next.signal = req.signal;
-  if (req.ca) next.ca = req.ca;
+  if (req.tls) next.tls = req.tls;
   return next;
 }
 
@@ -82,7 +89,7 @@ function open(req: HttpRequest): Promise<IncomingMessage> {
       return;
     }
     const isHttps = req.url.protocol === 'https:';
-    const options = { method: req.method, headers: req.headers, ...(isHttps && req.ca ? { ca: req.ca } : {}) };
+    const options = { method: req.method, headers: req.headers, ...(isHttps && req.tls ? tlsOptions(req.tls) : {}) };
     const client = (isHttps ? httpsRequest : httpRequest)(req.url, options);
     const fail = guard(req, client.destroy.bind(client), reject);
     client.on('error', (err) => fail.error(err));
@@ -94,6 +101,15 @@ function open(req: HttpRequest): Promise<IncomingMessage> {
   });
 }
 
+/** node's `ca` replaces the system's CAs: the extra ones are added to them, as Go's pool does in GitLab Runner. */
+function tlsOptions(tls: HttpTls): { ca?: Array<string | Buffer>; cert?: Buffer; key?: Buffer } {
+  return {
+    ...(tls.ca ? { ca: [...rootCertificates, tls.ca] } : {}),
+    ...(tls.cert ? { cert: tls.cert } : {}),
+    ...(tls.key ? { key: tls.key } : {}),
+  };
+}
+
 function writeBody(client: NodeJS.WritableStream & { end(chunk?: Buffer): void }, body: Buffer | Readable | undefined, onError: (err: Error) => void): void {
   if (body === undefined) {
     client.end();
@@ -103,6 +119,18 @@ function writeBody(client: NodeJS.WritableStream & { end(chunk?: Buffer): void }
     body.on('error', onError);
     body.pipe(client);
   }
+}
+
+/** node's codes for a server certificate it does not trust (openssl's verify errors, the host name check). */
+const UNTRUSTED_CERTIFICATE = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_UNTRUSTED', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/** TLS failures that no retry mends: GitLab's certificate untrusted, or its refusal of our client certificate. */
+function isCertificateError(err: Error): boolean {
+  const code = (err as NodeJS.ErrnoException).code ?? '';
+  return UNTRUSTED_CERTIFICATE.has(code) || /^ERR_SSL_.*(CERTIFICATE_REQUIRED|BAD_CERTIFICATE|UNKNOWN_CA)$/.test(code);
 }
 
 /** Timeout and abort handling shared by the request and the body read. */
@@ -126,6 +154,7 @@ function guard(req: HttpRequest, destroy: (err?: Error) => void, reject: (err: E
   return {
     error: (err: Error): void => {
       if (err instanceof TransportError) settle(err);
+      else if (isCertificateError(err)) settle(new TransportError('certificate', `${where}: ${err.message}`, { cause: err }));
       else settle(new TransportError('connection', `${where}: ${err.message}`, { cause: err }));
     },
     clear: (): void => {

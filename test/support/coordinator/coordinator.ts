@@ -3,6 +3,7 @@
 // cancel them, inject faults, read every request, wait for a job's final update). Other helpers mount
 // more routes (git over HTTP) through `extraRoutes`.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { header, jsonObject, readBody, sendMessage } from './http-util.js';
 import { downloadArtifacts, patchTrace, storageDownload, updateJob, uploadArtifacts } from './job-routes.js';
@@ -39,10 +40,12 @@ export interface CoordinatorOptions {
   artifactsRedirect?: boolean;
   /** Tried first for every request; return true when it answered. */
   extraRoutes?: (req: IncomingMessage, res: ServerResponse) => boolean;
+  /** Serve https with this certificate; with `clientCa`, only to clients showing a certificate it signed (mutual TLS). */
+  tls?: { cert: Buffer; key: Buffer; clientCa?: Buffer };
 }
 
 export interface Coordinator {
-  /** `http://127.0.0.1:<port>` (no trailing slash): the runner's `url`. */
+  /** `http://127.0.0.1:<port>` (`https://` with `tls`; no trailing slash): the runner's `url`. */
   url: string;
   registrationToken: string;
   close(): Promise<void>;
@@ -112,12 +115,16 @@ export async function startCoordinator(options: CoordinatorOptions = {}): Promis
   const faults: Array<Fault & { left: number }> = [];
   const requests: RecordedRequest[] = [];
 
-  const server = createServer((req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     void serve(req, res).catch(() => {
       if (!res.headersSent) sendMessage(res, 500, 'Internal Server Error');
       else res.destroy();
     });
-  });
+  };
+  const tls = options.tls;
+  const server = tls
+    ? createTlsServer({ cert: tls.cert, key: tls.key, ...(tls.clientCa ? { ca: tls.clientCa, requestCert: true, rejectUnauthorized: true } : {}) }, handler)
+    : createServer(handler);
   const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (options.extraRoutes?.(req, res)) return;
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -138,7 +145,7 @@ export async function startCoordinator(options: CoordinatorOptions = {}): Promis
   };
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return coordinatorApi(world, server, `http://127.0.0.1:${port}`, faults, requests);
+  return coordinatorApi(world, server, `${tls ? 'https' : 'http'}://127.0.0.1:${port}`, faults, requests);
 }
 
 function takeFault(faults: Array<Fault & { left: number }>, endpoint: Endpoint): Fault['response'] | undefined {
@@ -169,7 +176,7 @@ function recordRequest(req: IncomingMessage, url: URL, endpoint: Endpoint | unde
   };
 }
 
-function coordinatorApi(world: World, server: ReturnType<typeof createServer>, url: string, faults: Array<Fault & { left: number }>, requests: RecordedRequest[]): Coordinator {
+function coordinatorApi(world: World, server: ReturnType<typeof createServer> | ReturnType<typeof createTlsServer>, url: string, faults: Array<Fault & { left: number }>, requests: RecordedRequest[]): Coordinator {
   return {
     url,
     registrationToken: world.registrationToken,
