@@ -26,6 +26,8 @@ export interface JobServicesOptions {
 export interface RunnerScripts {
   preBuildScript?: string;
   postBuildScript?: string;
+  preGetSourcesScript?: string;
+  postGetSourcesScript?: string;
 }
 
 /**
@@ -38,12 +40,34 @@ function stepCommands(job: PlannedJob, runner: RunnerScripts | undefined): strin
   return [...pre, ...job.beforeScript, ...job.script, ...post];
 }
 
+/**
+ * The commands of a stage. Around the sources (runner-behavior.md §4.3): the runner's
+ * pre_get_sources_script, then the job's `hooks:pre_get_sources_script`; after them the runner's
+ * post_get_sources_script (the language has no post hook).
+ */
+function commandsFor(job: PlannedJob, stage: ScriptRequest['stage'], runner: RunnerScripts | undefined): readonly string[] {
+  switch (stage) {
+    case 'step_script':
+      return stepCommands(job, runner);
+    case 'after_script':
+      return job.afterScript;
+    case 'pre_get_sources_script':
+      return [...(runner?.preGetSourcesScript ? [runner.preGetSourcesScript] : []), ...(job.hooks?.preGetSourcesScript ?? [])];
+    case 'post_get_sources_script':
+      return runner?.postGetSourcesScript ? [runner.postGetSourcesScript] : [];
+    default:
+      return [];
+  }
+}
+
+const STEP_NAMES = { step_script: 'step_script', after_script: 'after_script', pre_get_sources_script: 'pre_get_sources', post_get_sources_script: 'post_get_sources' } as const;
+
 function scriptFor(request: ScriptRequest, runner: RunnerScripts | undefined): string | null {
   const { job, stage } = request;
-  const commands = stage === 'step_script' ? stepCommands(job, runner) : stage === 'after_script' ? job.afterScript : [];
-  if (commands.length === 0) return null;
+  const commands = commandsFor(job, stage, runner);
+  if (commands.length === 0 || !(stage in STEP_NAMES)) return null;
   return generateStepScript({
-    step: stage === 'step_script' ? 'step_script' : 'after_script',
+    step: STEP_NAMES[stage as keyof typeof STEP_NAMES],
     commands,
     variables: request.variables,
     projectDir: request.projectDir,

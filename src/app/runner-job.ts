@@ -124,7 +124,7 @@ async function runOnEngine(options: RunnerJobOptions, job: PlannedJob, trace: Jo
   // job id is unique where two jobs of one project may run side by side (same name, other pipeline or
   // a test double's queue), and CI_PIPELINE_ID still comes from the payload's variables.
   const pipelineId = payload.id;
-  const { preBuildScript, postBuildScript } = options.runner;
+  const { preBuildScript, postBuildScript, preGetSourcesScript, postGetSourcesScript } = options.runner;
   const result = await runPipeline(onePlan(job), {
     executor,
     route: () => ({ kind: 'run', executor, runner: options.runnerLabel, limit: 0 }),
@@ -139,7 +139,12 @@ async function runOnEngine(options: RunnerJobOptions, job: PlannedJob, trace: Jo
       pipelineId,
       trackedFiles: [],
       ...remoteCacheOf(options.runner, payload),
-      runnerScripts: () => ({ ...(preBuildScript ? { preBuildScript } : {}), ...(postBuildScript ? { postBuildScript } : {}) }),
+      runnerScripts: () => ({
+        ...(preBuildScript ? { preBuildScript } : {}),
+        ...(postBuildScript ? { postBuildScript } : {}),
+        ...(preGetSourcesScript ? { preGetSourcesScript } : {}),
+        ...(postGetSourcesScript ? { postGetSourcesScript } : {}),
+      }),
     }),
     concurrency: 1,
     defaultTimeoutSeconds: payload.runner_info.timeout,

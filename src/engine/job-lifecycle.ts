@@ -2,7 +2,6 @@
 // prepare_script → get_sources → restore_cache → download_artifacts → step_script → after_script →
 // archive_cache[_on_failure] → upload_artifacts_on_{success,failure} → cleanup_file_variables, then the
 // executor's cleanup (always, exactly once per prepared environment) and the final status line (§10.2).
-import { ExecutorError, GlciError } from '../errors.js';
 import type { JobEnvironment, StepOutcome } from '../executors/executor.js';
 import type { FailureReason } from '../model/events.js';
 import type { JobVariable, PlannedJob } from '../model/plan.js';
@@ -10,6 +9,7 @@ import { runnerVariables } from '../variables/index.js';
 import { timeStep } from '../log/step-timings.js';
 import { offerFailedEnvironment } from './failure-hook.js';
 import { formatGoDuration, parseGoDuration } from './go-duration.js';
+import { markCanceled, markError, markFailed, messageOf, writeFinalLine, type Progress } from './attempt-progress.js';
 import type { JobLog } from './job-log.js';
 import type { Clock, DotenvVariable, EngineOptions, SaveOutcome, ScriptJobStatus, ScriptStage, StageContext } from './options.js';
 
@@ -37,16 +37,6 @@ export interface AttemptOutcome {
   dotenv?: DotenvVariable[];
 }
 
-/** How the attempt is going; the final status line is derived from it. */
-interface Progress {
-  status: 'success' | 'failed' | 'canceled';
-  exitCode: number | null;
-  reason?: FailureReason;
-  /** Text after `Job failed: ` (or `Job failed (system failure): `). */
-  message?: string;
-  dotenv?: DotenvVariable[];
-}
-
 type SectionName =
   | ScriptStage
   | 'restore_cache'
@@ -60,6 +50,9 @@ type SectionName =
 const TITLES: Record<SectionName, string> = {
   prepare_script: 'Preparing environment',
   get_sources: 'Getting source from Git repository',
+  // Never sections of their own: they run inside get_sources.
+  pre_get_sources_script: 'Getting source from Git repository',
+  post_get_sources_script: 'Getting source from Git repository',
   restore_cache: 'Restoring cache',
   download_artifacts: 'Downloading artifacts',
   step_script: 'Executing "step_script" stage of the job script',
@@ -139,7 +132,7 @@ async function cleanupEnvironment(ctx: AttemptContext, env: JobEnvironment): Pro
 async function runStages(ctx: AttemptContext, env: JobEnvironment, progress: Progress): Promise<void> {
   const jobTimeoutMs = (ctx.job.timeoutSeconds ?? ctx.options.defaultTimeoutSeconds) * 1000;
   const deadline = ctx.clock.now() + jobTimeoutMs;
-  const step = (stage: ScriptStage) => runTimedStep(ctx, env, progress, stage, { deadline, jobTimeoutMs });
+  const step = (stage: ScriptStage, section = true) => runTimedStep(ctx, env, progress, stage, { deadline, jobTimeoutMs }, section);
   // A failing prepare_script ends executeScript at once: no further stage, not even cleanup_file_variables.
   if (!(await step('prepare_script'))) return;
   const ready = (await getSources(ctx, env, progress, step)) && (await restoreStages(ctx, env, progress));
@@ -153,19 +146,37 @@ async function runStages(ctx: AttemptContext, env: JobEnvironment, progress: Pro
 }
 
 /**
- * get_sources: the executor's own delivery of the project when it has one (docker streams the checkout
- * into the container), in the stage's section; otherwise the stage's script, if any.
+ * get_sources, in one section as GitLab Runner's script (runner-behavior.md §4.3): pre_get_sources_script
+ * (the runner's, then the job's `hooks:`), the executor's own delivery of the project when it has one
+ * (docker streams the checkout into the container) or else the stage's script, then
+ * post_get_sources_script. The hooks are left out with GIT_STRATEGY none or empty, as there.
  */
-async function getSources(ctx: AttemptContext, env: JobEnvironment, progress: Progress, step: (stage: ScriptStage) => Promise<boolean>): Promise<boolean> {
-  if (!env.getSources) return step('get_sources');
+async function getSources(ctx: AttemptContext, env: JobEnvironment, progress: Progress, step: (stage: ScriptStage, section?: boolean) => Promise<boolean>): Promise<boolean> {
+  const hooked = hasSourceHooks(ctx, env);
+  if (!env.getSources && !hooked) return step('get_sources');
   if (ctx.cancelSignal.aborted) return markCanceled(progress);
-  try {
-    await inSection(ctx, 'get_sources', () => (env.getSources as NonNullable<JobEnvironment['getSources']>)(ctx.cancelSignal));
-    return true;
-  } catch (error) {
-    markError(ctx, progress, error, true);
-    return false;
-  }
+  return inSection(ctx, 'get_sources', async () => {
+    if (hooked && !(await step('pre_get_sources_script', false))) return false;
+    if (!env.getSources) {
+      if (!(await step('get_sources', false))) return false;
+    } else {
+      try {
+        await env.getSources(ctx.cancelSignal);
+      } catch (error) {
+        markError(ctx, progress, error, true);
+        return false;
+      }
+    }
+    return !hooked || step('post_get_sources_script', false);
+  });
+}
+
+function hasSourceHooks(ctx: AttemptContext, env: JobEnvironment): boolean {
+  const strategy = ctx.variables.findLast((v) => v.key === 'GIT_STRATEGY')?.value;
+  if (strategy === 'none' || strategy === 'empty') return false;
+  const request = { job: ctx.job, variables: ctx.variables, projectDir: env.projectDir, buildsDir: env.buildsDir, tmpDir: env.tmpDir, jobStatus: 'running' as const };
+  const { services } = ctx.options;
+  return services.generateScript({ ...request, stage: 'pre_get_sources_script' }) !== null || services.generateScript({ ...request, stage: 'post_get_sources_script' }) !== null;
 }
 
 /** Runs prepare_script / get_sources / step_script under the job deadline; false when the job failed. */
@@ -175,6 +186,7 @@ async function runTimedStep(
   progress: Progress,
   stage: ScriptStage,
   timing: { deadline: number; jobTimeoutMs: number },
+  section: boolean,
 ): Promise<boolean> {
   if (ctx.cancelSignal.aborted) {
     markCanceled(progress);
@@ -186,7 +198,7 @@ async function runTimedStep(
     outcome = { exitCode: -1, timedOut: true, canceled: false };
   } else {
     try {
-      outcome = await runStep(ctx, env, stage, 'running', remaining, ctx.cancelSignal);
+      outcome = await runStep(ctx, env, stage, 'running', remaining, ctx.cancelSignal, section);
     } catch (error) {
       markError(ctx, progress, error, true);
       return false;
@@ -218,6 +230,7 @@ async function runStep(
   jobStatus: ScriptJobStatus,
   timeoutMs: number,
   signal: AbortSignal,
+  section = true,
 ): Promise<StepOutcome | null> {
   const script = ctx.options.services.generateScript({
     job: ctx.job,
@@ -229,7 +242,8 @@ async function runStep(
     jobStatus,
   });
   if (script === null) return null;
-  return inSection(ctx, stage, () => env.run({ name: stage, script, timeoutMs }, signal));
+  const run = () => env.run({ name: stage, script, timeoutMs }, signal);
+  return section ? inSection(ctx, stage, run) : run();
 }
 
 async function inSection<T>(ctx: AttemptContext, name: SectionName, body: () => Promise<T>): Promise<T> {
@@ -350,44 +364,4 @@ async function runOptionalStep(ctx: AttemptContext, env: JobEnvironment, stage: 
   } catch (error) {
     ctx.log.warn(`${stage} failed: ${messageOf(error)}`);
   }
-}
-
-function writeFinalLine(log: JobLog, progress: Progress): void {
-  if (progress.status === 'success') log.info('Job succeeded');
-  else if (progress.status === 'canceled') log.error('Job failed: canceled');
-  else if (progress.reason === 'runner_system_failure') log.error(`Job failed (system failure): ${progress.message ?? ''}`);
-  else log.error(`Job failed: ${progress.message ?? `exit code ${progress.exitCode ?? 1}`}`);
-}
-
-function markCanceled(progress: Progress): false {
-  progress.status = 'canceled';
-  progress.exitCode = null;
-  delete progress.reason;
-  return false;
-}
-
-function markFailed(progress: Progress, reason: FailureReason, exitCode: number | null, message: string): void {
-  progress.status = 'failed';
-  progress.reason = reason;
-  progress.exitCode = exitCode;
-  progress.message = message;
-}
-
-/**
- * A thrown error: canceled when the cancel signal explains it; else a system failure when it comes from the
- * executor (or `system` says so, or it is not one of glci's typed errors); else a job failure.
- */
-function markError(ctx: AttemptContext, progress: Progress, error: unknown, system: boolean): void {
-  if (ctx.cancelSignal.aborted) {
-    markCanceled(progress);
-    return;
-  }
-  const isSystem = system || error instanceof ExecutorError || !(error instanceof GlciError);
-  markFailed(progress, isSystem ? 'runner_system_failure' : 'script_failure', null, messageOf(error));
-  // What to do about it, where the user reads the failure (GitLab Runner has no such line; glci's errors carry hints).
-  if (error instanceof GlciError && error.hint) ctx.log.print(`Hint: ${error.hint}`);
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -31,7 +31,15 @@ export const systemClock: Clock = {
  * (runner-behavior.md §1.1). `prepare_script`, `get_sources` and `cleanup_file_variables` are optional:
  * a `null` script skips the stage without a section, as the runner does.
  */
-export type ScriptStage = 'prepare_script' | 'get_sources' | 'step_script' | 'after_script' | 'cleanup_file_variables';
+export type ScriptStage =
+  | 'prepare_script'
+  | 'get_sources'
+  /** Inside get_sources, around the delivery of the sources: the runner's and the job's `hooks:` scripts. */
+  | 'pre_get_sources_script'
+  | 'post_get_sources_script'
+  | 'step_script'
+  | 'after_script'
+  | 'cleanup_file_variables';
 
 /** `CI_JOB_STATUS` as the runner sets it for after_script (runner-behavior.md §1.1). */
 export type ScriptJobStatus = 'running' | 'success' | 'failed' | 'canceled' | 'timedout';

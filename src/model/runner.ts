@@ -86,6 +86,10 @@ export interface RunnerSettings {
   shell?: string;
   preBuildScript?: string;
   postBuildScript?: string;
+  /** `pre_get_sources_script` (or the older `pre_clone_script`): runs before the job's sources are fetched. */
+  preGetSourcesScript?: string;
+  /** `post_get_sources_script` (or the older `post_clone_script`): runs after. */
+  postGetSourcesScript?: string;
   /** Jobs this runner runs at once; 0: no limit besides `concurrent`. */
   limit: number;
   featureFlags: Record<string, boolean>;

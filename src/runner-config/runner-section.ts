@@ -30,6 +30,9 @@ export function readRunner(s: Section, index: number): RunnerSettings {
     shell: readShell(s),
     preBuildScript: s.string('pre_build_script'),
     postBuildScript: s.string('post_build_script'),
+    // GitLab Runner's GetPreGetSourcesScript: the new key, else the deprecated *_clone_script one.
+    preGetSourcesScript: s.string('pre_get_sources_script') ?? s.string('pre_clone_script'),
+    postGetSourcesScript: s.string('post_get_sources_script') ?? s.string('post_clone_script'),
     limit: readLimit(s),
     featureFlags: s.booleanMap('feature_flags'),
     tags,

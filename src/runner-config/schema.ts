@@ -28,18 +28,18 @@ export const RUNNER_SCHEMA: TableSchema = {
     'post_build_script', 'limit', 'feature_flags', 'tags', 'run_untagged', 'docker', 'kubernetes', 'cache',
     // Runner mode (`glci runner run`, register, verify).
     'id', 'token_obtained_at', 'token_expires_at', 'tls-ca-file', 'tls-cert-file', 'tls-key-file', 'output_limit',
-    'request_concurrency', 'clone_url',
+    'request_concurrency', 'clone_url', 'pre_get_sources_script', 'post_get_sources_script', 'pre_clone_script',
+    'post_clone_script',
   ],
   ignored: [
     'unhealthy_requests_limit', 'unhealthy_interval', 'strict_check_interval',
-    'job_status_final_update_retry_limit', 'pre_get_sources_script', 'post_get_sources_script',
-    'pre_clone_script', 'post_clone_script', 'debug_trace_disabled', 'safe_directory_checkout', 'clean_git_config',
+    'job_status_final_update_retry_limit', 'debug_trace_disabled', 'safe_directory_checkout', 'clean_git_config',
     'proxy_exec', 'prepare_timeout', 'get_sources_timeout', 'labels', 'system_id',
     // Sub-tables: other executors, cache, build-dir and monitoring settings.
     'custom_build_dir', 'referees', 'artifact', 'custom', 'ssh', 'parallels', 'virtualbox',
     'machine', 'autoscaler', 'instance', 'step_runner',
   ],
-  noted: ['pre_get_sources_script', 'post_get_sources_script', 'pre_clone_script', 'post_clone_script'],
+  noted: [],
 };
 
 const DOCKER_IGNORED = [

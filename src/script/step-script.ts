@@ -11,7 +11,7 @@ import type { JobVariable } from '../model/plan.js';
 import { expandRunnerVariables, isGoTrue } from '../variables/index.js';
 import { shellQuote, shellWord } from './shell-quote.js';
 
-export type ScriptStepName = 'step_script' | 'after_script' | 'pre_get_sources';
+export type ScriptStepName = 'step_script' | 'after_script' | 'pre_get_sources' | 'post_get_sources';
 
 /** `CI_JOB_STATUS` values the runner sets (runner-behavior.md §1.1). */
 export type ScriptJobStatus = 'running' | 'success' | 'failed' | 'canceled' | 'timedout';
@@ -39,6 +39,8 @@ export function generateStepScript(options: StepScriptOptions): string {
   const variables = withJobStatus(expandRunnerVariables(options.variables), options);
   const body = [
     ...exportLines(variables, options.tmpDir),
+    // Before the sources arrive, the project dir may not exist yet.
+    ...(options.step === 'pre_get_sources' ? [ensureDir(options.projectDir)] : []),
     `cd ${shellQuote(options.projectDir)}`,
     ...(options.step === 'after_script' ? [`${NOTICE} ${shellQuote('Running after script...')}`] : []),
     ...commandLines(options.commands),

@@ -18,6 +18,15 @@ describe('runner-mode keys of config.toml', () => {
     });
   });
 
+  it('reads the TLS client files and the get_sources scripts, the older *_clone_script names as fallbacks', () => {
+    const config = load(toml(
+      '[[runners]]', '  executor = "shell"', '  tls-cert-file = "/c.pem"', '  tls-key-file = "/k.pem"',
+      '  pre_get_sources_script = "echo pre"', '  pre_clone_script = "echo old pre"', '  post_clone_script = "echo old post"',
+    ));
+    expect(config.runners[0]).toMatchObject({ tlsCertFile: '/c.pem', tlsKeyFile: '/k.pem', preGetSourcesScript: 'echo pre', postGetSourcesScript: 'echo old post' });
+    expect(warningsOf(config)).toEqual([]);
+  });
+
   it('uses GitLab Runner\'s defaults: zero time = never expires, 0 = default', () => {
     const config = load(toml(
       'shutdown_timeout = 0',

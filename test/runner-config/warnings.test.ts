@@ -81,7 +81,7 @@ describe('known settings glci does not use', () => {
       '  [runners.docker]', '    network_mtu = 0', '    memory_swap = "2g"', '    [runners.docker.sysctls]', '      "net.ipv4.ip_forward" = "1"',
     ));
     expect(warningsOf(config)).toEqual([
-      '4: ignored by glci (GitLab Runner settings glci does not apply): runners[0].pre_get_sources_script, runners[0].docker.memory_swap, runners[0].docker.sysctls',
+      '8: ignored by glci (GitLab Runner settings glci does not apply): runners[0].docker.memory_swap, runners[0].docker.sysctls',
     ]);
   });
 
