@@ -4,6 +4,7 @@
 // executors build their shallow repository at the job's commit inside get_sources, the shell executor
 // copies it. The fetch runs before the executor prepares, because the shell executor copies then; its
 // lines are kept and written in the get_sources section, where GitLab Runner writes them.
+import { stageAttempts, withAttemptsThrowing } from '../engine/stage-attempts.js';
 import type { Executor, JobEnvironment, JobIO, PrepareOptions } from '../executors/executor.js';
 import { runnerLine, type RunnerLineKind } from '../log/runner-lines.js';
 import type { PlannedJob } from '../model/plan.js';
@@ -27,7 +28,13 @@ export function withRunnerSources(inner: Executor, options: RunnerSourcesOptions
         for (const [kind, message] of lines.splice(0)) io.output(Buffer.from(runnerLine(kind, message)));
       };
       try {
-        await options.fetch((kind, message) => lines.push([kind, message]), signal);
+        // GET_SOURCES_ATTEMPTS counts these tries, as it counts get_sources in GitLab Runner.
+        const { attempts } = stageAttempts(job.variables);
+        const print = (kind: RunnerLineKind, message: string) => lines.push([kind, message]);
+        await withAttemptsThrowing(attempts.getSources, () => options.fetch(print, signal), () => !signal.aborted, (error) => {
+          print('warn', error instanceof Error ? error.message : String(error));
+          print('warn', 'Retrying...');
+        });
       } catch (error) {
         flush(); // a failed fetch shows what git did before the error
         throw error;

@@ -22,6 +22,14 @@ export function writeFinalLine(log: JobLog, progress: Progress): void {
   else log.error(`Job failed: ${progress.message ?? `exit code ${progress.exitCode ?? 1}`}`);
 }
 
+/** Back to the start, for another try of a stage. */
+export function resetProgress(progress: Progress): void {
+  progress.status = 'success';
+  progress.exitCode = null;
+  delete progress.reason;
+  delete progress.message;
+}
+
 export function markCanceled(progress: Progress): false {
   progress.status = 'canceled';
   progress.exitCode = null;

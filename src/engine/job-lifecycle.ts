@@ -9,7 +9,8 @@ import { runnerVariables } from '../variables/index.js';
 import { timeStep } from '../log/step-timings.js';
 import { offerFailedEnvironment } from './failure-hook.js';
 import { formatGoDuration, parseGoDuration } from './go-duration.js';
-import { markCanceled, markError, markFailed, messageOf, writeFinalLine, type Progress } from './attempt-progress.js';
+import { markCanceled, markError, markFailed, messageOf, resetProgress, writeFinalLine, type Progress } from './attempt-progress.js';
+import { stageAttempts, withAttempts, withAttemptsThrowing, type StageAttempts } from './stage-attempts.js';
 import type { JobLog } from './job-log.js';
 import type { Clock, DotenvVariable, EngineOptions, SaveOutcome, ScriptJobStatus, ScriptStage, StageContext } from './options.js';
 
@@ -135,7 +136,16 @@ async function runStages(ctx: AttemptContext, env: JobEnvironment, progress: Pro
   const step = (stage: ScriptStage, section = true) => runTimedStep(ctx, env, progress, stage, { deadline, jobTimeoutMs }, section);
   // A failing prepare_script ends executeScript at once: no further stage, not even cleanup_file_variables.
   if (!(await step('prepare_script'))) return;
-  const ready = (await getSources(ctx, env, progress, step)) && (await restoreStages(ctx, env, progress));
+  const { attempts, warnings } = stageAttempts(ctx.variables);
+  for (const warning of warnings) ctx.log.warn(warning);
+  // A failed get_sources is tried again (GET_SOURCES_ATTEMPTS), unless the job was canceled or timed out.
+  const sources = () => getSources(ctx, env, progress, step);
+  const again = () => !ctx.cancelSignal.aborted && progress.status === 'failed' && progress.reason !== 'job_execution_timeout';
+  const fetched = await withAttempts(attempts.getSources, sources, again, () => {
+    ctx.log.warn('Retrying...');
+    resetProgress(progress);
+  });
+  const ready = fetched && (await restoreStages(ctx, env, progress, attempts));
   if (ready) {
     await step('step_script');
     await runAfterScript(ctx, env, progress);
@@ -259,13 +269,21 @@ function stageContext(ctx: AttemptContext, env: JobEnvironment, signal: AbortSig
   return { job: ctx.job, jobId: ctx.jobId, variables: ctx.variables, env, log: ctx.log, signal };
 }
 
-/** restore_cache (failures are warnings) then download_artifacts (failures fail the job). */
-async function restoreStages(ctx: AttemptContext, env: JobEnvironment, progress: Progress): Promise<boolean> {
+/** `body` tried `times` times while it throws and the job is not canceled, each failure but the last a warning. */
+function tried(ctx: AttemptContext, times: number, body: () => Promise<void>): Promise<void> {
+  return withAttemptsThrowing(times, body, () => !ctx.cancelSignal.aborted, (error) => {
+    ctx.log.warn(messageOf(error));
+    ctx.log.warn('Retrying...');
+  });
+}
+
+/** restore_cache (failures are warnings) then download_artifacts (failures fail the job), each tried as often as asked. */
+async function restoreStages(ctx: AttemptContext, env: JobEnvironment, progress: Progress, attempts: StageAttempts): Promise<boolean> {
   const { services } = ctx.options;
   const context = stageContext(ctx, env, ctx.cancelSignal);
   if (ctx.job.cache.some((c) => c.paths.length > 0 || c.untracked)) {
     try {
-      await inSection(ctx, 'restore_cache', () => services.restoreCaches(context));
+      await inSection(ctx, 'restore_cache', () => tried(ctx, attempts.restoreCache, () => services.restoreCaches(context)));
     } catch (error) {
       if (ctx.cancelSignal.aborted) return markCanceled(progress);
       ctx.log.warn(`Failed to restore cache: ${messageOf(error)}`);
@@ -273,7 +291,7 @@ async function restoreStages(ctx: AttemptContext, env: JobEnvironment, progress:
   }
   if (ctx.job.artifactSources.length > 0) {
     try {
-      await inSection(ctx, 'download_artifacts', () => services.restoreArtifacts(context));
+      await inSection(ctx, 'download_artifacts', () => tried(ctx, attempts.downloadArtifacts, () => services.restoreArtifacts(context)));
     } catch (error) {
       markError(ctx, progress, error, false);
       return false;

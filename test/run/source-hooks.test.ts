@@ -2,8 +2,10 @@
 // / `post_get_sources_script` (config.toml, runner-behavior.md §4.3): inside the get_sources section,
 // the runner's pre script, then the job's hook, then the sources, then the runner's post script; left
 // out with GIT_STRATEGY none; a failing hook fails the job with its exit code and runs no script. On the
-// shell executor and on the docker executor (whose sources arrive inside get_sources).
-import { writeFileSync } from 'node:fs';
+// shell executor and on the docker executor (whose sources arrive inside get_sources). A failed
+// get_sources is tried again up to GET_SOURCES_ATTEMPTS times.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureImage } from '../../fixtures/images/build.js';
@@ -67,6 +69,28 @@ describe('source hooks on the shell executor', () => {
     const log = jobLog(run.events, 'failing-hook');
     expect(log).not.toMatch(/^must not run either$/m);
     expect(log).toContain('ERROR: Job failed: exit code 7');
+  }, 60_000);
+});
+
+describe('GET_SOURCES_ATTEMPTS', () => {
+  it('tries a failed get_sources again, saying Retrying..., until it passes', async () => {
+    const marks = mkdtempSync(join(tmpdir(), 'glci-attempts-'));
+    const run = await runGlci(project, ['--json', '--variable', `MARK_DIR=${marks}`, 'flaky-sources']);
+    expect(run.exitCode, describeRun(run)).toBe(0);
+    const log = jobLog(run.events, 'flaky-sources');
+    expect(log).toMatch(/^sources unavailable on try 1$/m);
+    expect(log).toMatch(/^WARNING: Retrying\.\.\.$/m);
+    expect(log).toMatch(/^ran after 2 tries$/m);
+  }, 60_000);
+
+  it('clamps more than 10 attempts to 10, with GitLab Runner\'s warning, and fails with the last exit code', async () => {
+    const run = await runGlci(project, ['--json', 'always-failing-sources']);
+    expect(run.exitCode, describeRun(run)).toBe(1);
+    const log = jobLog(run.events, 'always-failing-sources');
+    expect(log).toContain('WARNING: GET_SOURCES_ATTEMPTS: number of attempts out of the range [1, 10], clamping to: 10');
+    expect(log.match(/^try 1$/gm)).toHaveLength(10);
+    expect(log.match(/^WARNING: Retrying\.\.\.$/gm)).toHaveLength(9);
+    expect(jobResult(run.events, 'always-failing-sources')).toMatchObject({ status: 'failed', exitCode: 4 });
   }, 60_000);
 });
 

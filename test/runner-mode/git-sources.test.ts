@@ -12,6 +12,8 @@ import { startRunner, steps, variable, type RunnerUnderTest } from './harness.js
 
 let coordinator: Coordinator;
 let runner: RunnerUnderTest;
+/** Git requests still to refuse (401), as a GitLab having a bad moment. */
+let refusals = 0;
 const repoDir = join(mkdtempSync(join(tmpdir(), 'glci-git-sources-')), 'project');
 let first = '';
 let tip = '';
@@ -21,7 +23,7 @@ beforeAll(async () => {
   const tokens = () => new Set([...coordinator.jobs.values()].map((job) => job.payload.token));
   coordinator = await startCoordinator({
     longPollMs: 1_000,
-    extraRoutes: gitHttpHandler({ projectPath: 'group/project', repoDir, validToken: (token) => tokens().has(token) }),
+    extraRoutes: gitHttpHandler({ projectPath: 'group/project', repoDir, validToken: (token) => (refusals > 0 ? (refusals--, false) : tokens().has(token)) }),
   });
   runner = await startRunner({ coordinator, token: coordinator.createRunner(), executor: 'shell' });
 });
@@ -65,5 +67,20 @@ describe('runner mode, sources over git HTTP', () => {
     const text = record.trace.toString();
     expect(text).toContain('git depth set to 1');
     expect(text).toMatch(/wc -l.*\n\s*1\s*\n/s);
+  });
+
+  it('fetches again after a failure with GET_SOURCES_ATTEMPTS, and fails after the last attempt without it', async () => {
+    refusals = 1;
+    const retried = await coordinator.waitForJobFinished(coordinator.enqueue(job(first, [variable('GET_SOURCES_ATTEMPTS', '2')])), 60_000);
+    const text = retried.trace.toString();
+    expect(retried.state, text).toBe('success');
+    expect(text).toMatch(/WARNING: git fetch failed: .*\n.*WARNING: Retrying\.\.\./);
+    expect(text).toContain('over git http');
+    expect(text).not.toContain(retried.payload.token);
+
+    refusals = 1;
+    const failed = await coordinator.waitForJobFinished(coordinator.enqueue(job(first)), 60_000);
+    expect(failed.state, failed.trace.toString()).toBe('failed');
+    expect(failed.trace.toString()).not.toContain('Retrying...');
   });
 });
