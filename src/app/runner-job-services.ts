@@ -13,7 +13,8 @@ import { ExecutorError } from '../errors.js';
 import type { ArtifactUpload, RunnerApi } from '../gitlab/api/runner-api.js';
 import type { PayloadArtifact, PayloadDependency } from '../model/job-payload.js';
 import { readArchiveFiles } from '../platform/archive.js';
-import { tarToZip, zipToTar } from '../platform/zip-archive.js';
+import { zipToTar } from '../platform/zip-archive.js';
+import { tarToZipFile } from '../platform/zip-file-writer.js';
 import { jobArtifactsDir } from '../artifacts/state-paths.js';
 import { createJobServices, type JobServicesOptions } from './job-services.js';
 
@@ -24,6 +25,8 @@ export interface RunnerJobServicesOptions extends JobServicesOptions {
   dependencies: readonly PayloadDependency[];
   /** The payload's `artifacts[]`: format and expiry of each type. */
   artifacts: readonly PayloadArtifact[];
+  /** Pause before another try of a failed upload (default 1 s; tests shorten it). */
+  uploadRetryDelayMs?: number;
 }
 
 async function streamToBuffer(stream: Readable): Promise<Buffer> {
@@ -59,13 +62,44 @@ function gzipMembers(files: Map<string, Buffer>): Buffer {
   return Buffer.concat([...files.values()].map((data) => gzipSync(data)));
 }
 
-function uploadOf(type: string, format: string, body: Buffer, expireIn: string | undefined, filename: string): ArtifactUpload {
-  const kind = format === 'gzip' || format === 'raw' ? format : 'zip';
-  return { type, format: kind, filename, body: Readable.from([body]), size: body.length, ...(expireIn ? { expireIn } : {}) };
+/** What to send; `open` gives a fresh body for each try. */
+interface PreparedUpload {
+  type: string;
+  format: ArtifactUpload['format'];
+  filename: string;
+  expireIn: string | undefined;
+  size: number;
+  open: () => Readable;
 }
 
-async function send(options: RunnerJobServicesOptions, ctx: StageContext, upload: ArtifactUpload): Promise<void> {
-  const result = await options.api.uploadArtifact(options.jobId, options.jobToken, upload);
+function fromBuffer(type: string, format: string, body: Buffer, expireIn: string | undefined, filename: string): PreparedUpload {
+  const kind = format === 'gzip' || format === 'raw' ? format : 'zip';
+  return { type, format: kind, filename, expireIn, size: body.length, open: () => Readable.from([body]) };
+}
+
+/** A zip of a tar written to a file beside it (streamed: archives may be many GiB). */
+async function zipFile(tarFile: string, type: string, expireIn: string | undefined, filename: string): Promise<PreparedUpload> {
+  const file = `${tarFile}.zip`;
+  const { bytes } = await tarToZipFile(createReadStream(tarFile), file);
+  return { type, format: 'zip', filename, expireIn, size: bytes, open: () => createReadStream(file) };
+}
+
+/** GitLab Runner's artifact uploader tries 3 times when GitLab cannot be reached or answers 5xx. */
+const UPLOAD_ATTEMPTS = 3;
+
+async function send(options: RunnerJobServicesOptions, ctx: StageContext, prepared: PreparedUpload): Promise<void> {
+  let result: Awaited<ReturnType<RunnerApi['uploadArtifact']>>;
+  for (let attempt = 1; ; attempt++) {
+    const upload: ArtifactUpload = { type: prepared.type, format: prepared.format, filename: prepared.filename, body: prepared.open(), size: prepared.size, ...(prepared.expireIn ? { expireIn: prepared.expireIn } : {}) };
+    result = await options.api.uploadArtifact(options.jobId, options.jobToken, upload);
+    upload.body.destroy();
+    const retriable = result.kind === 'failed' && (result.status === 0 || result.status >= 500);
+    if (!retriable || attempt >= UPLOAD_ATTEMPTS || ctx.signal.aborted || result.kind !== 'failed') break;
+    ctx.log.warn(`Uploading artifacts as "${prepared.type}" to coordinator... failed  id=${options.jobId} responseStatus=${result.status} status=${result.message}`);
+    ctx.log.warn('Retrying...');
+    await new Promise((resolve) => setTimeout(resolve, options.uploadRetryDelayMs ?? 1_000));
+  }
+  const upload = prepared;
   if (result.kind === 'ok') {
     ctx.log.print(`Uploading artifacts as "${upload.type}" to coordinator... 201 Created  id=${options.jobId} responseStatus=201 Created`);
     return;
@@ -81,23 +115,20 @@ async function send(options: RunnerJobServicesOptions, ctx: StageContext, upload
 async function uploadStored(options: RunnerJobServicesOptions, ctx: StageContext, dir: string): Promise<void> {
   const archive = join(dir, 'artifacts.tar');
   const formatOf = (type: string) => options.artifacts.find((a) => a.artifact_type === type);
-  if (await exists(archive)) {
-    const { zip } = await tarToZip(createReadStream(archive));
-    await send(options, ctx, uploadOf('archive', 'zip', zip, formatOf('archive')?.expire_in, 'artifacts.zip'));
-  }
+  if (await exists(archive)) await send(options, ctx, await zipFile(archive, 'archive', formatOf('archive')?.expire_in, 'artifacts.zip'));
   for (const entry of options.artifacts) {
     if (entry.artifact_type === 'archive') continue;
     const file = join(dir, 'reports', `${entry.artifact_type}.tar`);
     if (!(await exists(file))) continue;
     if (entry.artifact_format === 'zip') {
-      const { zip } = await tarToZip(createReadStream(file));
-      await send(options, ctx, uploadOf(entry.artifact_type, 'zip', zip, entry.expire_in, `${entry.artifact_type}.zip`));
+      await send(options, ctx, await zipFile(file, entry.artifact_type, entry.expire_in, `${entry.artifact_type}.zip`));
       continue;
     }
     const files = await readArchiveFiles(createReadStream(file), (e) => e.type === 'file');
     const body = entry.artifact_format === 'raw' ? ([...files.values()][0] ?? Buffer.alloc(0)) : gzipMembers(files);
     const name = entry.artifact_format === 'raw' ? ([...files.keys()][0] ?? entry.artifact_type) : `${entry.artifact_type}.gz`;
-    await send(options, ctx, uploadOf(entry.artifact_type, entry.artifact_format, body, entry.expire_in, name.split('/').pop() ?? name));
+    // Reports sent as gzip or raw are small text files (junit, dotenv, ...): converted in memory.
+    await send(options, ctx, fromBuffer(entry.artifact_type, entry.artifact_format, body, entry.expire_in, name.split('/').pop() ?? name));
   }
 }
 

@@ -288,3 +288,43 @@ export async function readArchiveEntries(input: Readable): Promise<ArchiveEntryF
   });
   return entries;
 }
+
+/** One archive entry as `forEachArchiveEntry` hands it over: files with their contents as a stream. */
+export interface ArchiveEntryStreamed extends ArchiveEntryInfo {
+  mode: number;
+  linkpath?: string;
+  /** Files only; must be read to its end (or resumed) before `visit` resolves. */
+  data?: Readable;
+}
+
+/**
+ * Visits the entries of an archive one after the other, each file's contents streamed, awaiting each
+ * visit before the next: node-tar holds back the rest of the archive while an entry is unread, so a
+ * file of any size passes through with bounded memory. Entries leaving the root and `other` kinds are skipped.
+ */
+export async function forEachArchiveEntry(input: Readable, visit: (entry: ArchiveEntryStreamed) => Promise<void>): Promise<void> {
+  let chain: Promise<void> = Promise.resolve();
+  let failed: unknown;
+  await parse(input, (entry, info) => {
+    if (info === null || info.path === '' || info.type === 'other' || failed !== undefined) {
+      entry.resume();
+      return;
+    }
+    const streamed: ArchiveEntryStreamed = { ...info, mode: entry.mode ?? (info.type === 'directory' ? 0o755 : 0o644) };
+    if (info.type === 'symlink') streamed.linkpath = entry.linkpath ?? '';
+    if (info.type === 'file') {
+      // node-tar's entries are minipass streams; a PassThrough gives visitors node's stream API.
+      const data = new PassThrough();
+      entry.pipe(data);
+      streamed.data = data;
+    } else {
+      entry.resume();
+    }
+    chain = chain.then(() => (failed === undefined ? visit(streamed) : streamed.data?.resume() && undefined)).catch((error: unknown) => {
+      failed ??= error;
+      streamed.data?.resume();
+    });
+  });
+  await chain;
+  if (failed !== undefined) throw failed instanceof Error ? failed : new Error(String(failed));
+}

@@ -94,6 +94,18 @@ describe('runner mode, artifacts', () => {
     expect(downloads[0]?.headers['job-token']).toBe(built.payload.token);
   });
 
+  it('sends an upload GitLab answered 500 again, from the start, and the job passes', async () => {
+    coordinator.failNext({ endpoint: 'upload_artifacts', response: { status: 500 } });
+    const built = await buildJob();
+    const uploads = coordinator.requestsTo('upload_artifacts').filter((r) => r.path.startsWith(`/api/v4/jobs/${built.id}/artifacts?`));
+    expect(uploads).toHaveLength(3);
+    expect(uploads[0]?.bytes).toBe(uploads[1]?.bytes);
+    const text = built.trace.toString();
+    expect(text).toMatch(/WARNING: Uploading artifacts as "archive" to coordinator\.\.\. failed {2}id=\d+ responseStatus=500/);
+    expect(text).toContain('WARNING: Retrying...');
+    expect(readZip(built.artifacts.find((a) => a.type === 'archive')?.body ?? Buffer.alloc(0)).map((e) => e.path)).toContain('dist/app.txt');
+  });
+
   it('skips a dependency without an artifacts file', async () => {
     const id = coordinator.enqueue({
       job_info: { name: 'lonely', project_full_path: 'group/art' },
