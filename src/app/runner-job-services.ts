@@ -3,17 +3,19 @@
 // token) and its own go to GitLab (`POST jobs/:id/artifacts`): the `archive` as zip, each report in the
 // format the payload asks for (runner-behavior.md §7, §8.7). The files are selected exactly as local
 // runs select them (the local store's tar), then converted.
-import { createReadStream } from 'node:fs';
-import { rm, stat } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { gzipSync } from 'node:zlib';
 import type { JobServices, StageContext } from '../engine/index.js';
 import { ExecutorError } from '../errors.js';
 import type { ArtifactUpload, RunnerApi } from '../gitlab/api/runner-api.js';
 import type { PayloadArtifact, PayloadDependency } from '../model/job-payload.js';
 import { readArchiveFiles } from '../platform/archive.js';
-import { zipToTar } from '../platform/zip-archive.js';
+import { zipFileToTar } from '../platform/zip-file-reader.js';
 import { tarToZipFile } from '../platform/zip-file-writer.js';
 import { jobArtifactsDir } from '../artifacts/state-paths.js';
 import { createJobServices, type JobServicesOptions } from './job-services.js';
@@ -27,12 +29,6 @@ export interface RunnerJobServicesOptions extends JobServicesOptions {
   artifacts: readonly PayloadArtifact[];
   /** Pause before another try of a failed upload (default 1 s; tests shorten it). */
   uploadRetryDelayMs?: number;
-}
-
-async function streamToBuffer(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array));
-  return Buffer.concat(chunks);
 }
 
 async function exists(file: string): Promise<boolean> {
@@ -51,9 +47,16 @@ async function downloadDependencies(options: RunnerJobServicesOptions, ctx: Stag
     if (stream === null) {
       throw new ExecutorError('ARTIFACTS_DOWNLOAD', `Downloading artifacts from coordinator... not found  id=${dependency.id} responseStatus=404 Not Found`);
     }
-    const zip = await streamToBuffer(stream);
-    ctx.log.print(`Downloading artifacts from coordinator... ok  id=${dependency.id} responseStatus=200 OK`);
-    await ctx.env.copyIn(zipToTar(zip), '.');
+    // Saved to a file and read from there: artifacts can be many GiB.
+    const dir = await mkdtemp(join(tmpdir(), 'glci-artifacts-'));
+    try {
+      const file = join(dir, 'artifacts.zip');
+      await pipeline(stream, createWriteStream(file));
+      ctx.log.print(`Downloading artifacts from coordinator... ok  id=${dependency.id} responseStatus=200 OK`);
+      await ctx.env.copyIn(zipFileToTar(file), '.');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   }
 }
 

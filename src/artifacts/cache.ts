@@ -3,7 +3,8 @@
 // remote-cache.ts) the object in the bucket is what is restored, and a saved archive is also uploaded.
 // A cache problem is never fatal: it becomes a warning in the job log and in the returned result.
 import { createReadStream } from 'node:fs';
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JobEnvironment, JobIO } from '../executors/executor.js';
 import type { CacheDefinition } from '../model/config.js';
@@ -88,14 +89,18 @@ function gitlabKeyed(caches: readonly CacheDefinition[], target: RemoteCacheTarg
 async function extractRemote(env: JobEnvironment, remote: JobRemote, key: string, log: StageLogger): Promise<boolean | 'no-url'> {
   const object = remoteCacheObject(remote.target, remote.projectId, key, log);
   if (!object) return 'no-url';
-  const archive = await object.download(log, remote.timeoutMs, remote.signal);
-  if (archive === null) return false;
+  // The object is downloaded to a file of its own and read from there: caches can be large.
+  const dir = await mkdtemp(join(tmpdir(), 'glci-remote-cache-'));
   try {
-    await env.copyIn(object.codec.decode(archive), '.');
+    const objectFile = join(dir, object.codec.fileName);
+    if (!(await object.download(objectFile, log, remote.timeoutMs, remote.signal))) return false;
+    await env.copyIn(object.codec.decode(objectFile), '.');
     return true;
   } catch (error) {
     log.warn(error instanceof Error ? error.message : String(error));
     return false;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
 }
 

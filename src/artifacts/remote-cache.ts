@@ -4,29 +4,33 @@
 // Log lines are GitLab Runner's cache-extractor / cache-archiver ones (commands/helpers/cache_*.go).
 // Nothing here fails a job: every problem is a warning and the caller goes on.
 import { createReadStream } from 'node:fs';
+import { rm, stat } from 'node:fs/promises';
 import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { CacheDefinition } from '../model/config.js';
 import type { CacheS3Settings, CacheSettings } from '../model/cache-settings.js';
 import { httpTransfer, type TransferRequest, type TransferResult } from '../platform/http-transfer.js';
-import { tarToZip, zipToTar } from '../platform/zip-archive.js';
+import { zipFileToTar } from '../platform/zip-file-reader.js';
+import { tarToZipFile } from '../platform/zip-file-writer.js';
 import { presignObjectUrl, type PresignedObjectUrl, type S3Credentials } from './s3-presign.js';
 import type { StageLogger } from './stage-log.js';
 import { shortenRunnerToken } from '../variables/runner-token.js';
 
-/** How the local tar becomes the uploaded object and back. */
+/** How the local tar becomes the uploaded object and back, file to file (caches can be large). */
 export interface CacheArchiveCodec {
   /** The name GitLab Runner's log shows (`Uploading cache.zip to ...`). */
   fileName: string;
-  encode(tarFile: string): Promise<Buffer>;
-  decode(object: Buffer): Readable;
+  /** Writes the object for `tarFile` to `objectFile`. */
+  encode(tarFile: string, objectFile: string): Promise<void>;
+  /** A tar stream of the downloaded object in `objectFile`. */
+  decode(objectFile: string): Readable;
 }
 
 /** GitLab Runner's distributed-cache format: a zip (whatever the local file is called). */
 export const ZIP_CODEC: CacheArchiveCodec = {
   fileName: 'cache.zip',
-  encode: async (tarFile) => (await tarToZip(createReadStream(tarFile))).zip,
-  decode: (object) => zipToTar(object),
+  encode: async (tarFile, objectFile) => void (await tarToZipFile(createReadStream(tarFile), objectFile)),
+  decode: (objectFile) => zipFileToTar(objectFile),
 };
 
 /** GitLab's server-side key suffixes, for local runs (a runner gets the keys with them already). */
@@ -91,7 +95,8 @@ export function s3Credentials(s3: CacheS3Settings, env: Record<string, string | 
 
 /** One object of one job: its presigned URLs and how to move it. */
 export interface RemoteCacheObject {
-  download(log: StageLogger, timeoutMs: number, signal?: AbortSignal): Promise<Buffer | null>;
+  /** Downloads the object into `saveTo`; false (after the warnings) when there is none to use. */
+  download(saveTo: string, log: StageLogger, timeoutMs: number, signal?: AbortSignal): Promise<boolean>;
   upload(tarFile: string, mtime: Date, log: StageLogger, timeoutMs: number, signal?: AbortSignal): Promise<void>;
   codec: CacheArchiveCodec;
 }
@@ -120,15 +125,21 @@ export function remoteCacheObject(target: RemoteCacheTarget, projectId: string, 
   const mover = new Transfers(target.transfer ?? httpTransfer, target.retryDelayMs ?? 1000);
   return {
     codec,
-    download: (log2, timeoutMs, signal) => mover.download(presign('GET'), log2, timeoutMs, signal),
+    download: (saveTo, log2, timeoutMs, signal) => mover.download(presign('GET'), saveTo, log2, timeoutMs, signal),
     upload: async (tarFile, mtime, log2, timeoutMs, signal) => {
-      const object = await codec.encode(tarFile);
-      const limit = target.settings.maxUploadedArchiveSize;
-      if (limit > 0 && object.length > limit) {
-        log2.print(`Cache archive size (${object.length}) is too big (Limit is set to ${limit}). Cache will be stored only locally.`);
-        return;
+      const objectFile = `${tarFile}.${codec.fileName}`;
+      try {
+        await codec.encode(tarFile, objectFile);
+        const size = (await stat(objectFile)).size;
+        const limit = target.settings.maxUploadedArchiveSize;
+        if (limit > 0 && size > limit) {
+          log2.print(`Cache archive size (${size}) is too big (Limit is set to ${limit}). Cache will be stored only locally.`);
+          return;
+        }
+        await mover.upload(presign('PUT'), codec.fileName, objectFile, { mtime, timeoutMs, ...(signal ? { signal } : {}) }, log2);
+      } finally {
+        await rm(objectFile, { force: true });
       }
-      await mover.upload(presign('PUT'), codec.fileName, object, { mtime, timeoutMs, ...(signal ? { signal } : {}) }, log2);
     },
   };
 }
@@ -158,23 +169,23 @@ class Transfers {
     return attempt;
   }
 
-  async download(url: PresignedObjectUrl, log: StageLogger, timeoutMs: number, signal?: AbortSignal): Promise<Buffer | null> {
-    const request: TransferRequest = { method: 'GET', url: url.url, timeoutMs, ...(signal ? { signal } : {}) };
+  async download(url: PresignedObjectUrl, saveTo: string, log: StageLogger, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+    const request: TransferRequest = { method: 'GET', url: url.url, saveTo, timeoutMs, ...(signal ? { signal } : {}) };
     const attempt = await this.withRetries(request, url.displayUrl, log);
     if (!attempt.ok || !attempt.result) {
       log.warn(attempt.result?.status === 404 ? 'file does not exist' : attempt.message);
-      return null;
+      return false;
     }
     const etag = attempt.result.headers.get('etag');
     log.print(`Downloading cache from ${url.displayUrl}${etag ? `  ETag=${etag}` : ''}`);
-    return attempt.result.body;
+    return true;
   }
 
-  async upload(url: PresignedObjectUrl, fileName: string, object: Buffer, options: { mtime: Date; timeoutMs: number; signal?: AbortSignal }, log: StageLogger): Promise<void> {
+  async upload(url: PresignedObjectUrl, fileName: string, objectFile: string, options: { mtime: Date; timeoutMs: number; signal?: AbortSignal }, log: StageLogger): Promise<void> {
     log.print(`Uploading ${fileName} to ${url.displayUrl}`);
     const headers = { 'Content-Type': 'application/octet-stream', 'Last-Modified': options.mtime.toUTCString() };
     const { mtime: _, ...transfer } = options;
-    const attempt = await this.withRetries({ method: 'PUT', url: url.url, body: object, headers, ...transfer }, url.displayUrl, log);
+    const attempt = await this.withRetries({ method: 'PUT', url: url.url, bodyFile: objectFile, headers, ...transfer }, url.displayUrl, log);
     if (!attempt.ok) throw new Error(attempt.message);
   }
 }
