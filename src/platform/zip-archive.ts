@@ -7,18 +7,9 @@ import { Readable } from 'node:stream';
 import { crc32, deflateRawSync, inflateRawSync } from 'node:zlib';
 import { readArchiveEntries } from './archive.js';
 import { tarChunks, type TarEntry, type TarOwner } from './tar-writer.js';
+import { CENTRAL_HEADER, DEFLATE, dosTime, END_OF_CENTRAL, entryKind, FLAG_UTF8, fromDosTime, LOCAL_HEADER, MADE_BY_UNIX, STORE, unixAttributes } from './zip-format.js';
 
-const LOCAL_HEADER = 0x04034b50;
-const CENTRAL_HEADER = 0x02014b50;
-const END_OF_CENTRAL = 0x06054b50;
-const VERSION_UNIX = (3 << 8) | 20; // made by: Unix, zip 2.0
-const S_IFREG = 0o100000;
-const S_IFDIR = 0o040000;
-const S_IFLNK = 0o120000;
-const DEFLATE = 8;
-const STORE = 0;
-/** Bit 11: names are UTF-8. */
-const FLAG_UTF8 = 0x0800;
+const VERSION_UNIX = MADE_BY_UNIX | 20; // made by: Unix, zip 2.0
 
 export interface ZipEntry {
   path: string;
@@ -26,19 +17,6 @@ export interface ZipEntry {
   mode: number;
   mtime: Date;
   data: Buffer;
-}
-
-/** DOS date and time of `date` (local time, as zip tools write them). */
-function dosTime(date: Date): { time: number; date: number } {
-  const year = Math.max(1980, date.getFullYear());
-  return {
-    time: (date.getHours() << 11) | (date.getMinutes() << 5) | Math.floor(date.getSeconds() / 2),
-    date: ((year - 1980) << 9) | ((date.getMonth() + 1) << 5) | date.getDate(),
-  };
-}
-
-function fromDosTime(time: number, date: number): Date {
-  return new Date(((date >> 9) & 0x7f) + 1980, ((date >> 5) & 0x0f) - 1, date & 0x1f, (time >> 11) & 0x1f, (time >> 5) & 0x3f, (time & 0x1f) * 2);
 }
 
 /** Writes a zip of `entries` (directories named with a trailing `/`, as zip tools expect). */
@@ -53,7 +31,6 @@ export function writeZip(entries: readonly ZipEntry[]): Buffer {
     const body = method === DEFLATE ? compressed : entry.data;
     const checksum = crc32(entry.data);
     const { time, date } = dosTime(entry.mtime);
-    const kind = entry.type === 'directory' ? S_IFDIR : entry.type === 'symlink' ? S_IFLNK : S_IFREG;
     const local = Buffer.alloc(30);
     local.writeUInt32LE(LOCAL_HEADER, 0);
     local.writeUInt16LE(20, 4);
@@ -69,7 +46,7 @@ export function writeZip(entries: readonly ZipEntry[]): Buffer {
     central.writeUInt32LE(CENTRAL_HEADER, 0);
     central.writeUInt16LE(VERSION_UNIX, 4);
     local.copy(central, 6, 4, 30); // version needed … name length share the local header's layout
-    central.writeUInt32LE((((kind | (entry.mode & 0o7777)) << 16) | (entry.type === 'directory' ? 0x10 : 0)) >>> 0, 38);
+    central.writeUInt32LE(unixAttributes(entry.type, entry.mode), 38);
     central.writeUInt32LE(offset, 42);
     locals.push(local, name, body);
     centrals.push(central, name);
@@ -108,11 +85,7 @@ export function readZip(zip: Buffer): ZipEntry[] {
     const stored = zip.subarray(dataAt, dataAt + size);
     const data = method === DEFLATE ? inflateRawSync(stored) : method === STORE ? Buffer.from(stored) : null;
     if (data === null) throw new Error(`zip entry ${rawName} uses compression method ${method}, which glci cannot read`);
-    const unixMode = external >>> 16;
-    const kind = unixMode & 0o170000;
-    const directory = rawName.endsWith('/') || kind === S_IFDIR;
-    const type = directory ? 'directory' : kind === S_IFLNK ? 'symlink' : 'file';
-    const mode = unixMode & 0o7777 || (directory ? 0o755 : 0o644);
+    const { type, mode } = entryKind(rawName, external);
     entries.push({ path: rawName.replace(/\/+$/, ''), type, mode, mtime, data });
   }
   return entries;

@@ -8,6 +8,7 @@ import { Readable, Transform, pipeline } from 'node:stream';
 import { crc32, createInflateRaw, inflateRawSync } from 'node:zlib';
 import { BLOCK, headerBound, writeHeader, type HeaderFields } from './tar-header.js';
 import type { TarOwner } from './tar-writer.js';
+import { CENTRAL_HEADER, DEFLATE, END_OF_CENTRAL, entryKind, fromDosTime, LOCAL_HEADER, MAX_32, STORE, ZIP64_END_OF_CENTRAL, ZIP64_EXTRA, ZIP64_LOCATOR } from './zip-format.js';
 
 export interface ZipFileEntry {
   path: string;
@@ -24,18 +25,6 @@ export interface ZipFileEntry {
   dataOffset: number;
 }
 
-const LOCAL_HEADER = 0x04034b50;
-const CENTRAL_HEADER = 0x02014b50;
-const END_OF_CENTRAL = 0x06054b50;
-const ZIP64_END = 0x06064b50;
-const ZIP64_LOCATOR = 0x07064b50;
-const ZIP64_EXTRA = 0x0001;
-const NO_32 = 0xffffffff;
-const STORE = 0;
-const DEFLATE = 8;
-const S_IFMT = 0o170000;
-const S_IFDIR = 0o040000;
-const S_IFLNK = 0o120000;
 /** The end record is 22 bytes plus a comment of up to 65535. */
 const END_SEARCH = 0xffff + 22;
 /** Central directory reads: big enough that a listing is a handful of reads, small enough to never matter. */
@@ -116,7 +105,7 @@ async function readEnd(handle: FileHandle, fileSize: number): Promise<CentralDir
   const plain = { count: tail.readUInt16LE(at + 10), size: tail.readUInt32LE(at + 12), offset: tail.readUInt32LE(at + 16) };
   const zip64 = await readZip64End(handle, endAt);
   const directory = zip64 ?? plain;
-  if (zip64 === null && (plain.size === NO_32 || plain.offset === NO_32)) throw damaged('zip64 end of central directory is missing');
+  if (zip64 === null && (plain.size === MAX_32 || plain.offset === MAX_32)) throw damaged('zip64 end of central directory is missing');
   if (directory.offset + directory.size > (zip64?.recordAt ?? endAt)) throw damaged('central directory lies beyond its end record');
   return directory;
 }
@@ -128,7 +117,7 @@ async function readZip64End(handle: FileHandle, endAt: number): Promise<(Central
   if ((await readFully(handle, locator, 20, endAt - 20)) < 20 || locator.readUInt32LE(0) !== ZIP64_LOCATOR) return null;
   const recordAt = u64(locator, 8, 'zip64 end of central directory offset');
   const record = Buffer.alloc(56);
-  if (recordAt + 56 > endAt || (await readFully(handle, record, 56, recordAt)) < 56 || record.readUInt32LE(0) !== ZIP64_END) {
+  if (recordAt + 56 > endAt || (await readFully(handle, record, 56, recordAt)) < 56 || record.readUInt32LE(0) !== ZIP64_END_OF_CENTRAL) {
     throw damaged('zip64 end of central directory is missing');
   }
   return { count: u64(record, 32, 'entry count'), size: u64(record, 40, 'central directory size'), offset: u64(record, 48, 'central directory offset'), recordAt };
@@ -148,7 +137,7 @@ function applyZip64(extra: Buffer, fixed: Sizes, name: string): Sizes {
     const end = Math.min(extra.length, p + 4 + extra.readUInt16LE(p + 2));
     let at = p + 4;
     for (const key of ['size', 'compressedSize', 'localOffset'] as const) {
-      if (fixed[key] !== NO_32) continue;
+      if (fixed[key] !== MAX_32) continue;
       if (at + 8 > end) throw damaged(`zip64 extra field of ${name} is too short`);
       sizes[key] = u64(extra, at, `zip64 field of ${name}`);
       at += 8;
@@ -156,19 +145,6 @@ function applyZip64(extra: Buffer, fixed: Sizes, name: string): Sizes {
     break;
   }
   return sizes;
-}
-
-function fromDosTime(time: number, date: number): Date {
-  return new Date(((date >> 9) & 0x7f) + 1980, ((date >> 5) & 0x0f) - 1, date & 0x1f, (time >> 11) & 0x1f, (time >> 5) & 0x3f, (time & 0x1f) * 2);
-}
-
-/** Type and permission bits from the Unix mode in the external attributes (readZip's rules). */
-function kindOf(rawName: string, external: number): Pick<ZipFileEntry, 'type' | 'mode'> {
-  const unixMode = external >>> 16;
-  const kind = unixMode & S_IFMT;
-  const directory = rawName.endsWith('/') || kind === S_IFDIR;
-  const type = directory ? 'directory' : kind === S_IFLNK ? 'symlink' : 'file';
-  return { type, mode: unixMode & 0o7777 || (directory ? 0o755 : 0o644) };
 }
 
 /** One central directory entry at `pos`: the entry (data offset still to find), its local header offset and where the next starts. */
@@ -185,7 +161,7 @@ async function readCentral(central: FileWindow, pos: number): Promise<{ entry: Z
   const { size, compressedSize, localOffset } = applyZip64(extra, fixed, rawName);
   const entry: ZipFileEntry = {
     path: rawName.replace(/\/+$/, ''),
-    ...kindOf(rawName, buf.readUInt32LE(at + 38)),
+    ...entryKind(rawName, buf.readUInt32LE(at + 38)),
     mtime: fromDosTime(buf.readUInt16LE(at + 12), buf.readUInt16LE(at + 14)),
     size,
     compressedSize,

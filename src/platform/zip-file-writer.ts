@@ -9,22 +9,10 @@ import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createDeflateRaw, crc32 } from 'node:zlib';
 import { forEachArchiveEntry, type ArchiveEntryStreamed } from './archive.js';
+import {
+  CENTRAL_HEADER, DEFLATE, dosTime, END_OF_CENTRAL, FLAG_UTF8, LOCAL_HEADER, MADE_BY_UNIX, MAX_16, MAX_32, STORE, unixAttributes, ZIP64_END_OF_CENTRAL, ZIP64_EXTRA, ZIP64_LOCATOR,
+} from './zip-format.js';
 
-const LOCAL_HEADER = 0x04034b50;
-const CENTRAL_HEADER = 0x02014b50;
-const END_OF_CENTRAL = 0x06054b50;
-const ZIP64_END_OF_CENTRAL = 0x06064b50;
-const ZIP64_LOCATOR = 0x07064b50;
-const ZIP64_EXTRA = 0x0001;
-const MADE_BY_UNIX = 3 << 8;
-const S_IFREG = 0o100000;
-const S_IFDIR = 0o040000;
-const S_IFLNK = 0o120000;
-const DEFLATE = 8;
-const STORE = 0;
-const FLAG_UTF8 = 0x0800;
-const MAX_32 = 0xffffffff;
-const MAX_16 = 0xffff;
 
 export interface ZipFileOptions {
   /**
@@ -46,19 +34,6 @@ interface Written {
   offset: number;
   external: number;
   zip64: boolean;
-}
-
-function dosTime(date: Date): { time: number; date: number } {
-  const year = Math.max(1980, date.getFullYear());
-  return {
-    time: (date.getHours() << 11) | (date.getMinutes() << 5) | Math.floor(date.getSeconds() / 2),
-    date: ((year - 1980) << 9) | ((date.getMonth() + 1) << 5) | date.getDate(),
-  };
-}
-
-function externalAttributes(entry: ArchiveEntryStreamed): number {
-  const kind = entry.type === 'directory' ? S_IFDIR : entry.type === 'symlink' ? S_IFLNK : S_IFREG;
-  return (((kind | (entry.mode & 0o7777)) << 16) | (entry.type === 'directory' ? 0x10 : 0)) >>> 0;
 }
 
 /** Writes sequentially at a tracked position, so headers can be patched in place later. */
@@ -168,7 +143,7 @@ async function writeEntry(out: Output, entry: ArchiveEntryStreamed, threshold: n
     compressed: 0,
     size: 0,
     offset: out.position,
-    external: externalAttributes(entry),
+    external: unixAttributes(entry.type === 'directory' || entry.type === 'symlink' ? entry.type : 'file', entry.mode),
     zip64: entry.type === 'file' && entry.size >= threshold,
   };
   const header = localHeader(written);
