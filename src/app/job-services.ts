@@ -56,7 +56,8 @@ function commandsFor(job: PlannedJob, stage: ScriptRequest['stage'], runner: Run
     case 'post_get_sources_script':
       return runner?.postGetSourcesScript ? [runner.postGetSourcesScript] : [];
     default:
-      return [];
+      // `step_<name>`: one of the job's extra steps (runner mode's `release`).
+      return job.extraSteps?.find((s) => `step_${s.name.toLowerCase()}` === stage)?.script ?? [];
   }
 }
 
@@ -65,9 +66,11 @@ const STEP_NAMES = { step_script: 'step_script', after_script: 'after_script', p
 function scriptFor(request: ScriptRequest, runner: RunnerScripts | undefined): string | null {
   const { job, stage } = request;
   const commands = commandsFor(job, stage, runner);
-  if (commands.length === 0 || !(stage in STEP_NAMES)) return null;
+  if (commands.length === 0) return null;
+  const step = stage in STEP_NAMES ? STEP_NAMES[stage as keyof typeof STEP_NAMES] : stage.startsWith('step_') ? 'step_script' : null;
+  if (step === null) return null;
   return generateStepScript({
-    step: STEP_NAMES[stage as keyof typeof STEP_NAMES],
+    step,
     commands,
     variables: request.variables,
     projectDir: request.projectDir,

@@ -48,7 +48,7 @@ type SectionName =
   | 'upload_artifacts_on_failure';
 
 /** Section titles GitLab Runner prints (runner-behavior.md §1.1 table). */
-const TITLES: Record<SectionName, string> = {
+const TITLES: Partial<Record<SectionName, string>> = {
   prepare_script: 'Preparing environment',
   get_sources: 'Getting source from Git repository',
   // Never sections of their own: they run inside get_sources.
@@ -147,7 +147,10 @@ async function runStages(ctx: AttemptContext, env: JobEnvironment, progress: Pro
   });
   const ready = fetched && (await restoreStages(ctx, env, progress, attempts));
   if (ready) {
-    await step('step_script');
+    // GitLab Runner runs the payload's steps in order and stops at the first that fails.
+    if (await step('step_script')) {
+      for (const extra of ctx.job.extraSteps ?? []) if (!(await step(`step_${extra.name.toLowerCase()}`))) break;
+    }
     await runAfterScript(ctx, env, progress);
   }
   if (progress.reason === 'runner_system_failure') return;
@@ -257,7 +260,8 @@ async function runStep(
 }
 
 async function inSection<T>(ctx: AttemptContext, name: SectionName, body: () => Promise<T>): Promise<T> {
-  ctx.log.sectionStart(name, TITLES[name]);
+  // Extra steps (`step_release`) are titled as GitLab Runner titles every step stage.
+  ctx.log.sectionStart(name, TITLES[name] ?? `Executing "${name}" stage of the job script`);
   try {
     return await timeStep(ctx.job.name, name, body);
   } finally {

@@ -38,6 +38,8 @@ export type ScriptStage =
   | 'pre_get_sources_script'
   | 'post_get_sources_script'
   | 'step_script'
+  /** A PlannedJob's `extraSteps` (`step_release`, ...), after step_script. */
+  | `step_${string}`
   | 'after_script'
   | 'cleanup_file_variables';
 

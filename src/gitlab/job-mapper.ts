@@ -132,6 +132,12 @@ function artifactsOf(entries: readonly PayloadArtifact[]): ArtifactsDefinition |
   };
 }
 
+/** Steps besides script and after_script (GitLab's `release`), in the payload's order. */
+function extraStepsOf(payload: JobPayload): Pick<PlannedJob, 'extraSteps'> {
+  const extra = payload.steps.filter((s) => s.name !== 'script' && s.name !== 'after_script' && (s.script ?? []).length > 0);
+  return extra.length > 0 ? { extraSteps: extra.map((s) => ({ name: s.name, script: [...(s.script ?? [])] })) } : {};
+}
+
 /** The PlannedJob the engine runs for a payload, and the rest of the payload the runner needs. */
 export function mapJobPayload(payload: JobPayload): { job: PlannedJob; context: RunnerJobContext } {
   validate(payload);
@@ -154,6 +160,7 @@ export function mapJobPayload(payload: JobPayload): { job: PlannedJob; context: 
     beforeScript: [],
     script: step('script'),
     afterScript: step('after_script'),
+    ...extraStepsOf(payload),
     ...(pre.length > 0 ? { hooks: { preGetSourcesScript: pre } } : {}),
     cache: (payload.cache ?? []).map(cacheOf),
     artifacts: artifactsOf(payload.artifacts ?? []),

@@ -2,7 +2,7 @@
 // token of the job-scoped API calls, how to fetch the sources, what to upload and how (GitLab's
 // per-entry artifact type and format), and the parts of the payload the engine's model has no place
 // for. Kept as GitLab sent them, because the runner sends them back (uploads, cache names). Pure.
-import type { JobPayload, PayloadArtifact, PayloadCache, PayloadCredential, PayloadDependency, PayloadImage, PayloadStep } from '../model/job-payload.js';
+import type { JobPayload, PayloadArtifact, PayloadCache, PayloadCredential, PayloadDependency, PayloadImage } from '../model/job-payload.js';
 
 /** `git_info` of the payload, camel-cased; `repoUrl` holds the job token and is never printed. */
 export interface RunnerGitInfo {
@@ -37,8 +37,6 @@ export interface RunnerJobContext {
   artifacts: PayloadArtifact[];
   /** `cache[]` as sent: the keys are final (GitLab appended its suffixes). */
   caches: PayloadCache[];
-  /** Steps other than script and after_script (`release`, ...), which glci does not run. */
-  otherSteps: PayloadStep[];
   /** `hooks: post_get_sources_script`. */
   postGetSourcesScript: string[];
   /** The image as sent, for what ImageDefinition has no field for (`command`, `ports`, `variables`, `alias`). */
@@ -82,7 +80,6 @@ export function runnerJobContext(payload: JobPayload): RunnerJobContext {
     timeoutSeconds: payload.runner_info.timeout,
     artifacts: [...(payload.artifacts ?? [])],
     caches: [...(payload.cache ?? [])],
-    otherSteps: payload.steps.filter((s) => s.name !== 'script' && s.name !== 'after_script'),
     postGetSourcesScript: hookScript(payload, 'post_get_sources_script'),
     imageAsSent: payload.image?.name ? payload.image : null,
     servicesAsSent: (payload.services ?? []).filter((s) => s.name),

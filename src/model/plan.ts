@@ -169,6 +169,11 @@ export interface PlannedJob {
   beforeScript: string[];
   script: string[];
   afterScript: string[];
+  /**
+   * Runner mode: steps GitLab sends besides `script` and `after_script` (the `release` step it builds
+   * from the `release:` keyword), run after the script in their order as `step_<name>` stages.
+   */
+  extraSteps?: { name: string; script: string[] }[];
   hooks?: { preGetSourcesScript: string[] };
   cache: CacheDefinition[];
   artifacts: ArtifactsDefinition | null;

@@ -106,7 +106,6 @@ describe('mapJobPayload: the runner context', () => {
     ['credentials', context.credentials.map((c) => c.url), ['registry.example.com']],
     ['artifacts', context.artifacts.map((a) => [a.artifact_type, a.artifact_format, a.expire_in]), [['archive', 'zip', '1 week'], ['dotenv', 'gzip', '']]],
     ['caches', context.caches.map((c) => c.key), ['node-modules-1-protected']],
-    ['otherSteps', context.otherSteps, []],
     ['postGetSourcesScript', context.postGetSourcesScript, []],
     ['servicesAsSent', context.servicesAsSent.map((s) => s.alias), ['db,pg']],
   ])('%s', (_field, actual, expected) => {
@@ -138,7 +137,7 @@ describe('mapJobPayload: the runner context', () => {
     const { job, context } = mapJobPayload(payload);
     expect(job.hooks).toEqual({ preGetSourcesScript: ['echo pre'] });
     expect(context.postGetSourcesScript).toEqual(['echo post']);
-    expect(context.otherSteps.map((s) => s.name)).toEqual(['release']);
+    expect(job.extraSteps).toEqual([{ name: 'release', script: ['release-cli create'] }]);
     expect(job.image).toEqual({ name: 'alpine' });
     expect(context.imageAsSent?.command).toEqual(['sh']);
   });
