@@ -51,6 +51,8 @@ export function runnerInfo(options: RunnerInfoOptions): RunnerInfo {
     features[name] = false;
   }
   features.shared = options.executor === 'shell';
+  // The docker executor applies image:docker:platform and image:docker:user (not yet a service's, nor image:kubernetes:user).
+  features.image_executor_opts = options.executor === 'docker';
   return {
     name: 'glci',
     version: options.version,
