@@ -51,8 +51,9 @@ export function runnerInfo(options: RunnerInfoOptions): RunnerInfo {
     features[name] = false;
   }
   features.shared = options.executor === 'shell';
-  // The docker executor applies image:docker:platform and image:docker:user (not yet a service's, nor image:kubernetes:user).
-  features.image_executor_opts = options.executor === 'docker';
+  // The docker executor applies image:docker:platform and image:docker:user, the kubernetes one
+  // image:kubernetes:user (a service's options not yet).
+  features.image_executor_opts = container;
   return {
     name: 'glci',
     version: options.version,

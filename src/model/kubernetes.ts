@@ -137,6 +137,9 @@ export interface KubernetesSettings {
   allowedPullPolicies: PullPolicy[];
   allowedImages: string[];
   allowedServices: string[];
+  /** `allowed_users` / `allowed_groups`: the ids image:kubernetes:user may ask for (root only when listed). */
+  allowedUsers: string[];
+  allowedGroups: string[];
 
   podLabels: Record<string, string>;
   /** Regex for KUBERNETES_POD_LABELS_* keys. */

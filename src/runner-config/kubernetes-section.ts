@@ -166,6 +166,8 @@ function readImages(s: Section) {
     allowedPullPolicies: allowed ?? [...(configured ?? [])],
     allowedImages: s.strings('allowed_images'),
     allowedServices: s.strings('allowed_services'),
+    allowedUsers: s.strings('allowed_users'),
+    allowedGroups: s.strings('allowed_groups'),
     imagePullSecrets: s.strings('image_pull_secrets'),
     serviceAccount: optional(s, 'service_account'),
     serviceAccountOverwriteAllowed: regex(s, 'service_account_overwrite_allowed'),

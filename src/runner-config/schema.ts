@@ -84,8 +84,7 @@ const OVERWRITE_MAX = (prefix: string) => RESOURCE_FIELDS.map((f) => `${prefix}$
 
 // Settings that change a job's pod but that glci does not model; set, they get the "ignored" warning.
 const KUBERNETES_NOTED = [
-  'dns_config', 'container_lifecycle', 'pod_disruption_budget', 'logs_base_dir', 'scripts_base_dir', 'allowed_users',
-  'allowed_groups',
+  'dns_config', 'container_lifecycle', 'pod_disruption_budget', 'logs_base_dir', 'scripts_base_dir',
 ];
 
 export const KUBERNETES_SCHEMA: TableSchema = {

@@ -18,9 +18,9 @@ describe('runnerInfo features', () => {
     expect(features('kubernetes')).toMatchObject({ image: true, services: true, shared: false });
   });
 
-  it('claims image executor options where they are applied (docker: platform and user), and nothing glci lacks', () => {
+  it('claims image executor options where they are applied (docker: platform and user; kubernetes: user), and nothing glci lacks', () => {
     expect(features('docker').image_executor_opts).toBe(true);
-    expect(features('kubernetes').image_executor_opts).toBe(false);
+    expect(features('kubernetes').image_executor_opts).toBe(true);
     expect(features('shell').image_executor_opts).toBe(false);
     for (const executor of ['shell', 'docker', 'kubernetes']) {
       expect(features(executor)).toMatchObject({ service_executor_opts: false, session: false, terminal: false, vault_secrets: false, job_inputs: false, native_steps_integration: false });

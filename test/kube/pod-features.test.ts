@@ -1,7 +1,8 @@
 // The pod features of [runners.kubernetes] on the test bed: configured volumes of four kinds reach the
 // stored pod and the job sees their files; DOCKER_AUTH_CONFIG becomes a dockercfg pull secret that
-// cleanup deletes; a list of pull policies falls back on the next one and then fails with the pod's
-// events. Nothing of glci (pod or secret) is left behind.
+// cleanup deletes; image:kubernetes:user runs the build container as that user (within allowed_users
+// and allowed_groups) with the checkout its own; a list of pull policies falls back on the next one and
+// then fails with the pod's events. Nothing of glci (pod or secret) is left behind.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,6 +74,8 @@ interface Extra {
   variables?: JobVariable[];
   io?: OutputCollector;
   featureFlags?: Record<string, boolean>;
+  /** image:kubernetes:user of the job's image (the configured image's name). */
+  imageUser?: string;
 }
 
 async function prepare(overrides: Partial<KubernetesSettings>, name: string, extra: Extra = {}) {
@@ -84,7 +87,9 @@ async function prepare(overrides: Partial<KubernetesSettings>, name: string, ext
   });
   const io = extra.io ?? new OutputCollector();
   const jobId = Math.floor(Math.random() * 1e6);
-  const job = plannedJob(name, { variables: [variable('CI_JOB_NAME', name), ...(extra.variables ?? [])], ...(extra.image ? { image: { name: extra.image } } : {}) });
+  const image = extra.image ?? (extra.imageUser ? busybox : undefined);
+  const user = extra.imageUser ? { kubernetes: { user: extra.imageUser } } : {};
+  const job = plannedJob(name, { variables: [variable('CI_JOB_NAME', name), ...(extra.variables ?? [])], ...(image ? { image: { name: image, ...user } } : {}) });
   const env = await executor.prepare(job, { sourceDir, stateDir: join(sourceDir, '.state'), pipelineId: 12, jobId }, io, new AbortController().signal);
   return { env, io, jobId };
 }
@@ -188,6 +193,25 @@ describe('pod features on the test bed', () => {
       const capEff = BigInt(/^capeff=(\d+)$/m.exec(job.io.text)?.[1] ?? '-1');
       expect(capEff & (1n << 13n)).toBe(0n);
       expect(capEff & (1n << 25n)).toBe(1n << 25n);
+    } finally {
+      await job.env.cleanup();
+    }
+  });
+
+  it('runs the build container as image:kubernetes:user within allowed_users, and says when a group is refused', async () => {
+    const io = new OutputCollector();
+    const job = await prepare({ allowedUsers: ['1000'], allowedGroups: ['3000'] }, 'job user', { io, imageUser: '1000:2000' });
+    try {
+      expect(io.text).toContain('WARNING: Error parsing \'gid\' from image options for container "build", using the configured security context: validating GID: group "2000" is not in the allowed list: [3000]');
+      const [pod] = await client.listPods('default', `job.glci.dev/id=${job.jobId}`);
+      const build = pod?.spec?.containers.find((c) => c.name === 'build');
+      expect(build?.securityContext).toMatchObject({ runAsUser: 1000 });
+      expect(build?.securityContext?.runAsGroup).toBeUndefined();
+      // The checkout is the build user's: it can write to its project and beside it.
+      const outcome = await runScript(job, ['echo "uid=$(id -u)"', 'touch written-by-job && stat -c "owner=%u" README.md']);
+      expect(outcome.exitCode, job.io.text).toBe(0);
+      expect(job.io.text).toMatch(/^uid=1000$/m);
+      expect(job.io.text).toMatch(/^owner=1000$/m);
     } finally {
       await job.env.cleanup();
     }

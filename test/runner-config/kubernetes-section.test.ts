@@ -28,7 +28,7 @@ describe('defaults', () => {
       build: {}, helper: {}, service: {}, pod: {}, buildOverwriteMax: {}, helperOverwriteMax: {}, serviceOverwriteMax: {},
       pollInterval: 3, pollTimeout: 180, nodeSelector: {}, nodeSelectorOverwriteAllowed: undefined, nodeTolerations: [],
       nodeTolerationsOverwriteAllowed: undefined, affinity: undefined, schedulerName: undefined, priorityClassName: undefined,
-      image: undefined, helperImage: undefined, pullPolicy: [], allowedPullPolicies: [], allowedImages: [], allowedServices: [],
+      image: undefined, helperImage: undefined, pullPolicy: [], allowedPullPolicies: [], allowedImages: [], allowedServices: [], allowedUsers: [], allowedGroups: [],
       imagePullSecrets: [], serviceAccount: undefined, serviceAccountOverwriteAllowed: undefined,
       automountServiceAccountToken: undefined, useServiceAccountImagePullSecrets: false,
       podLabels: {}, podLabelsOverwriteAllowed: undefined, podAnnotations: {}, podAnnotationsOverwriteAllowed: undefined,

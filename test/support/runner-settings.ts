@@ -84,6 +84,8 @@ export function kubernetesSettings(overrides: Partial<KubernetesSettings> = {}):
     allowedPullPolicies: [],
     allowedImages: [],
     allowedServices: [],
+    allowedUsers: [],
+    allowedGroups: [],
     podLabels: {},
     podAnnotations: {},
     hostAliases: [],

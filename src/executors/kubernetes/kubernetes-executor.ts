@@ -17,6 +17,7 @@ import { jobPod, labelValue, type PodInput } from './pod-manifest.js';
 import { PodEnvironment } from './pod-environment.js';
 import { logsDirOf, useLegacyExecStrategy } from './attach-steps.js';
 import { jobPodFeatures, startPod, type JobPodFeatures } from './pod-start.js';
+import { buildOwner } from './pod-security.js';
 import { kubernetesDindProblems, type KubernetesDindInput } from './dind-checks.js';
 import { podServices, type PodServices } from './pod-services.js';
 import { waitForServices } from './service-health.js';
@@ -90,10 +91,10 @@ export function createKubernetesExecutor(options: KubernetesExecutorOptions): Ex
         io,
         killGraceMs: options.killGraceMs ?? 10_000,
         ...(attach ? { attach } : {}),
-        // Containers of a pod run as the image's user unless a security context says otherwise: files
-        // owned by root stay readable and, for root images, writable.
+        // Containers of a pod run as the image's user unless a security context (or image:kubernetes:user)
+        // says otherwise: the checkout belongs to that user, else to root (readable by any image's user).
         getSources: (pod, sourcesSignal) =>
-          deliverSources({ put: (tar) => pod.copyIn(tar, '/'), owner: { uid: 0, gid: 0 }, prepare, projectDir, strategy, variable, log, signal: sourcesSignal }),
+          deliverSources({ put: (tar) => pod.copyIn(tar, '/'), owner: buildOwner(features.input.security), prepare, projectDir, strategy, variable, log, signal: sourcesSignal }),
       });
       try {
         await waitForServices({ client, namespace, pod: podName, checks: services.healthChecks, signal, log });

@@ -116,16 +116,80 @@ export function podLevelFields(settings: SecuritySettings): Partial<PodSpec> {
   };
 }
 
-export function podSecurity(settings: SecuritySettings): PodSecurity {
+/** Go's `%v` of a string slice: `[1000 2000]`. */
+const goList = (items: readonly string[]) => `[${items.join(' ')}]`;
+
+/**
+ * One id of image:kubernetes:user, checked as GitLab Runner checks it (parseAndValidateID,
+ * isUserOrGroupAllowed): a non-negative integer, root only when the allow-list names it, any other id
+ * when the list is empty. An error is GitLab Runner's message; the id is then not used.
+ */
+function jobId(kind: 'UID' | 'GID', text: string, allowed: readonly string[]): number | string {
+  if (!/^[+-]?\d+$/.test(text)) return `failed to parse ${kind}: strconv.ParseInt: parsing ${JSON.stringify(text)}: invalid syntax`;
+  const id = Number(text);
+  if (id < 0) return `failed to parse ${kind}: negative values not allowed`;
+  const listed = allowed.some((entry) => /^[+-]?\d+$/.test(entry) && Number(entry) === id);
+  const word = kind === 'UID' ? 'user' : 'group';
+  if ((id === 0 || allowed.length > 0) && !listed) return `validating ${kind}: ${word} ${JSON.stringify(text)} is not in the allowed list: ${goList(allowed)}`;
+  return id;
+}
+
+export type JobUserSettings = Pick<KubernetesSettings, 'buildContainerSecurityContext' | 'podSecurityContext' | 'allowedUsers' | 'allowedGroups'>;
+
+/**
+ * The build container's user and group from image:kubernetes:user (`uid[:gid]`, already expanded), as
+ * GitLab Runner picks them (getContainerUIDGID): an id the runner's build container or pod security
+ * context sets wins (and the job is told), an id that fails the checks is a warning and left out.
+ */
+export function jobUserIds(settings: JobUserSettings, jobUser: string, log: (kind: 'print' | 'warn', message: string) => void): { runAsUser?: number; runAsGroup?: number } {
+  const [uidText = '', gidText = ''] = ((): [string, string] => {
+    const at = jobUser.indexOf(':');
+    return at < 0 ? [jobUser, ''] : [jobUser.slice(0, at), jobUser.slice(at + 1)];
+  })();
+  const out: { runAsUser?: number; runAsGroup?: number } = {};
+  const pick = (kind: 'UID' | 'GID', text: string, own: number | undefined, pod: number | undefined, allowed: readonly string[]) => {
+    const fixed = own !== undefined ? { id: own, source: 'container security context' } : pod !== undefined ? { id: pod, source: 'pod security context' } : null;
+    const word = kind === 'UID' ? 'user' : 'group';
+    if (fixed) {
+      if (text !== '') log('print', `Overriding ${word} for container "build" to ${JSON.stringify(text)} is not allowed: ${word} is set to ${fixed.id} in ${fixed.source}`);
+      return undefined;
+    }
+    if (text === '') return undefined;
+    const id = jobId(kind, text, allowed);
+    if (typeof id === 'number') return id;
+    log('warn', `Error parsing '${kind.toLowerCase()}' from image options for container "build", using the configured security context: ${id}`);
+    return undefined;
+  };
+  const own = settings.buildContainerSecurityContext;
+  const uid = pick('UID', uidText, own?.runAsUser, settings.podSecurityContext?.runAsUser, settings.allowedUsers);
+  const gid = pick('GID', gidText, own?.runAsGroup, settings.podSecurityContext?.runAsGroup, settings.allowedGroups);
+  if (uid !== undefined) out.runAsUser = uid;
+  if (gid !== undefined) out.runAsGroup = gid;
+  return out;
+}
+
+/** The security of the job's pod; `jobUser` is the build container's ids from image:kubernetes:user. */
+export function podSecurity(settings: SecuritySettings, jobUser: { runAsUser?: number; runAsGroup?: number } = {}): PodSecurity {
   return {
     containers: {
-      build: containerSecurityContext(settings, settings.buildContainerSecurityContext),
+      build: { ...containerSecurityContext(settings, settings.buildContainerSecurityContext), ...jobUser },
       helper: containerSecurityContext(settings, settings.helperContainerSecurityContext),
       service: containerSecurityContext(settings, settings.serviceContainerSecurityContext),
       init: containerSecurityContext(settings, settings.initPermissionsContainerSecurityContext),
     },
     pod: podLevelFields(settings),
   };
+}
+
+/**
+ * Who the build container runs as when the runner or the job says (its own context, the pod's, or
+ * image:kubernetes:user), else root: the owner the checkout is extracted as, so a build container of
+ * another user can write to its project, as GitLab Runner's umask 0000 checkout lets it.
+ */
+export function buildOwner(security: PodSecurity): { uid: number; gid: number } {
+  const build = security.containers.build;
+  const pod = security.pod.securityContext;
+  return { uid: build.runAsUser ?? pod?.runAsUser ?? 0, gid: build.runAsGroup ?? pod?.runAsGroup ?? 0 };
 }
 
 /** Every container not named build or helper is a service (`svc-0`, an alias, ...). */

@@ -17,7 +17,7 @@ import { verifyAllowedImage } from '../images/allowlist.js';
 import { formatPolicies } from '../images/policies.js';
 import type { KubeClient, Pod } from './client.js';
 import type { PodInput } from './pod-manifest.js';
-import { podSecurity } from './pod-security.js';
+import { jobUserIds, podSecurity } from './pod-security.js';
 import { podVolumes } from './pod-volumes.js';
 import { waitForPod } from './pod-wait.js';
 import { pullCredentials, pullSecretManifest, pullSecretName } from './pull-secret.js';
@@ -215,7 +215,7 @@ export async function jobPodFeatures(input: JobPodFeaturesInput): Promise<JobPod
   return {
     input: {
       volumes: podVolumes(settings.volumes, expand),
-      security: podSecurity(settings),
+      security: podSecurity(settings, jobUserIds(settings, expand(input.job.image?.kubernetes?.user ?? ''), log)),
       imagePullSecrets,
       ...(advanced && settings.podSpec.length ? { podSpecPatches: settings.podSpec } : {}),
     },
