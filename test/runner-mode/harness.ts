@@ -3,8 +3,9 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { runRunners } from '../../src/app/runner-run.js';
-import type { Coordinator } from '../support/coordinator/coordinator.js';
+import { startCoordinator, type Coordinator, type CoordinatorOptions } from '../support/coordinator/coordinator.js';
 
 export interface RunnerUnderTest {
   dir: string;
@@ -81,4 +82,26 @@ export function steps(script: string[], afterScript: string[] = [], timeout = 36
     { name: 'script', script, timeout, when: 'on_success' as const, allow_failure: false },
     ...(afterScript.length > 0 ? [{ name: 'after_script', script: afterScript, timeout, when: 'always' as const, allow_failure: true }] : []),
   ];
+}
+
+/**
+ * A coordinator double and one shell runner polling it, started before the file's (or describe
+ * block's) tests and stopped after them; the getters give them to the tests.
+ */
+export function useShellRunner(options: CoordinatorOptions = { longPollMs: 1_000 }): { coordinator: () => Coordinator; runner: () => RunnerUnderTest } {
+  let coordinator: Coordinator | undefined;
+  let runner: RunnerUnderTest | undefined;
+  beforeAll(async () => {
+    coordinator = await startCoordinator(options);
+    runner = await startRunner({ coordinator, token: coordinator.createRunner(), executor: 'shell' });
+  });
+  afterAll(async () => {
+    await runner?.stop();
+    await coordinator?.close();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('useShellRunner: used before its beforeAll ran');
+    return value;
+  };
+  return { coordinator: () => started(coordinator), runner: () => started(runner) };
 }

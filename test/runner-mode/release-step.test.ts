@@ -2,22 +2,10 @@
 // `release:` keyword — run after the script, each as its own `step_<name>` stage, in the payload's
 // order, as GitLab Runner runs them (executeUserScripts); a failed script skips them, a failed release
 // step fails the job with its exit code.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCoordinator, type Coordinator } from '../support/coordinator/coordinator.js';
-import { startRunner, steps, variable, type RunnerUnderTest } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { steps, useShellRunner, variable } from './harness.js';
 
-let coordinator: Coordinator;
-let runner: RunnerUnderTest;
-
-beforeAll(async () => {
-  coordinator = await startCoordinator({ longPollMs: 1_000 });
-  runner = await startRunner({ coordinator, token: coordinator.createRunner(), executor: 'shell' });
-});
-
-afterAll(async () => {
-  await runner?.stop();
-  await coordinator?.close();
-});
+const shell = useShellRunner();
 
 function withRelease(script: string[], release: string[]) {
   const [main, after] = steps(script, ['echo "after: $CI_JOB_STATUS"']);
@@ -29,6 +17,7 @@ function withRelease(script: string[], release: string[]) {
 
 describe('runner mode, the release step', () => {
   it('runs it after the script in a step_release section, before after_script', async () => {
+    const coordinator = shell.coordinator();
     const record = await coordinator.waitForJobFinished(coordinator.enqueue(withRelease(['echo built'], ['echo "release-cli create --tag-name v$((1 + 1)).0"'])), 60_000);
     const text = record.trace.toString();
     expect(record.state, text).toBe('success');
@@ -41,6 +30,7 @@ describe('runner mode, the release step', () => {
   });
 
   it('skips it when the script fails', async () => {
+    const coordinator = shell.coordinator();
     const record = await coordinator.waitForJobFinished(coordinator.enqueue(withRelease(['exit 3'], ['echo "releasing $((40 + 2))"'])), 60_000);
     const text = record.trace.toString();
     expect(record.updates.at(-1)).toMatchObject({ state: 'failed', failure_reason: 'script_failure', exit_code: 3 });
@@ -50,6 +40,7 @@ describe('runner mode, the release step', () => {
   });
 
   it('fails the job with the release step\'s exit code', async () => {
+    const coordinator = shell.coordinator();
     const record = await coordinator.waitForJobFinished(coordinator.enqueue(withRelease(['echo built'], ['exit 5'])), 60_000);
     expect(record.updates.at(-1)).toMatchObject({ state: 'failed', failure_reason: 'script_failure', exit_code: 5 });
     expect(record.trace.toString()).toMatch(/^after: failed$/m);

@@ -1,24 +1,13 @@
 // A job that runs past GitLab's timeout for it (runner_info.timeout) is stopped and reported as
 // job_execution_timeout, with GitLab Runner's (sic) wording: `execution took longer than 2s seconds`.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCoordinator, type Coordinator } from '../support/coordinator/coordinator.js';
-import { startRunner, steps, variable, type RunnerUnderTest } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { steps, useShellRunner, variable } from './harness.js';
 
-let coordinator: Coordinator;
-let runner: RunnerUnderTest;
-
-beforeAll(async () => {
-  coordinator = await startCoordinator({ longPollMs: 1_000 });
-  runner = await startRunner({ coordinator, token: coordinator.createRunner(), executor: 'shell' });
-});
-
-afterAll(async () => {
-  await runner?.stop();
-  await coordinator?.close();
-});
+const shell = useShellRunner();
 
 describe('runner mode, job timeout', () => {
   it('stops the job at runner_info.timeout and reports job_execution_timeout', async () => {
+    const coordinator = shell.coordinator();
     const began = Date.now();
     // The steps keep GitLab's default timeout: the job's own (runner_info.timeout) is the one that ends it.
     const id = coordinator.enqueue({
@@ -42,7 +31,7 @@ describe('runner mode, job timeout', () => {
     expect(text).toContain('after: timedout');
     // The process log's line comes just after the final update was taken.
     const deadline = Date.now() + 5_000;
-    while (!/Job failed.*failure_reason=job_execution_timeout/.test(runner.log()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    expect(runner.log()).toMatch(/Job failed.*failure_reason=job_execution_timeout/);
+    while (!/Job failed.*failure_reason=job_execution_timeout/.test(shell.runner().log()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(shell.runner().log()).toMatch(/Job failed.*failure_reason=job_execution_timeout/);
   });
 });
