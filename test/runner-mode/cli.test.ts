@@ -2,72 +2,24 @@
 // process log's lines around SIGQUIT and SIGTERM as GitLab Runner writes them (SIGQUIT stops taking
 // jobs and lets the running one finish; SIGTERM aborts it within shutdown_timeout), `--log-format json`,
 // and the metrics served on `listen_address`. The second SIGTERM and SIGHUP are in signals.test.ts.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { shortenRunnerToken } from '../../src/variables/runner-token.js';
-import { isolatedEnv } from '../acceptance/fixture-git.js';
 import { startCoordinator, type Coordinator } from '../support/coordinator/coordinator.js';
 import { steps, variable } from './harness.js';
+import { killRunnerProcesses, startRunnerProcess, until, type RunnerProcessOptions } from './runner-process.js';
 
-const bin = fileURLToPath(new URL('../../bin/run.js', import.meta.url));
 let coordinator: Coordinator;
-const children: ChildProcess[] = [];
 
 beforeAll(async () => {
   // A 1 s trace interval (X-GitLab-Trace-Update-Interval) so a job's first lines arrive soon.
   coordinator = await startCoordinator({ longPollMs: 1_000, traceUpdateIntervalSeconds: 1 });
 });
-afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-});
+afterEach(killRunnerProcesses);
 afterAll(async () => {
   await coordinator?.close();
 });
 
-interface Spawned {
-  child: ChildProcess;
-  /** stdout and stderr so far, in arrival order. */
-  log: () => string;
-  exited: Promise<number | null>;
-}
-
-async function runnerProcess(token: string, options: { globalToml?: string[]; args?: string[] } = {}): Promise<Spawned> {
-  const dir = await mkdtemp(join(tmpdir(), 'glci-runner-cli-'));
-  const config = join(dir, 'config.toml');
-  const toml = [
-    'concurrent = 2',
-    'check_interval = 1',
-    'shutdown_timeout = 3',
-    ...(options.globalToml ?? []),
-    '[[runners]]',
-    '  name = "cli"',
-    `  url = "${coordinator.url}"`,
-    `  token = "${token}"`,
-    '  executor = "shell"',
-    '',
-  ];
-  await writeFile(config, toml.join('\n'), { mode: 0o600 });
-  const args = [bin, 'runner', 'run', '--config', config, '--working-directory', dir, ...(options.args ?? [])];
-  const child = spawn(process.execPath, args, { env: { ...isolatedEnv(), HOME: dir }, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let text = '';
-  child.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, log: () => text, exited };
-}
-
-async function until(probe: () => boolean, what: string, ms = 30_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error(`not within ${ms} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const runnerProcess = (token: string, options: RunnerProcessOptions = {}) => startRunnerProcess(coordinator, token, options);
 
 const job = (script: string[], afterScript: string[] = []) => ({ variables: [variable('GIT_STRATEGY', 'none')], steps: steps(script, afterScript) });
 const traceOf = (id: number) => coordinator.jobs.get(id)?.trace.toString() ?? '';

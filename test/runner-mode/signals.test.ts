@@ -1,57 +1,23 @@
 // GitLab Runner's signals through the built CLI (`npm run build` first): SIGQUIT lets the running job
 // finish and then exits 0; SIGTERM cancels the running job (after_script still runs) and exits; a
 // second SIGTERM exits at once with status 1; SIGHUP reloads config.toml.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFile, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { appendFile } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { isolatedEnv } from '../acceptance/fixture-git.js';
 import { startCoordinator, type Coordinator } from '../support/coordinator/coordinator.js';
 import { steps, variable } from './harness.js';
+import { killRunnerProcesses, startRunnerProcess, until } from './runner-process.js';
 
-const bin = fileURLToPath(new URL('../../bin/run.js', import.meta.url));
 let coordinator: Coordinator;
-const children: ChildProcess[] = [];
 
 beforeAll(async () => {
   coordinator = await startCoordinator({ longPollMs: 1_000 });
 });
-afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
-});
+afterEach(killRunnerProcesses);
 afterAll(async () => {
   await coordinator?.close();
 });
 
-interface Spawned {
-  child: ChildProcess;
-  log: () => string;
-  exited: Promise<number | null>;
-  config: string;
-}
-
-async function runnerProcess(token: string): Promise<Spawned> {
-  const dir = await mkdtemp(join(tmpdir(), 'glci-signals-'));
-  const config = join(dir, 'config.toml');
-  await writeFile(config, `concurrent = 2\ncheck_interval = 1\nshutdown_timeout = 3\n[[runners]]\n  name = "signals"\n  url = "${coordinator.url}"\n  token = "${token}"\n  executor = "shell"\n`);
-  const child = spawn(process.execPath, [bin, 'runner', 'run', '--config', config, '--working-directory', dir], { env: { ...isolatedEnv(), HOME: dir }, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let text = '';
-  child.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, log: () => text, exited, config };
-}
-
-async function until(probe: () => boolean, what: string, ms = 30_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error(`not within ${ms} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const runnerProcess = (token: string) => startRunnerProcess(coordinator, token, { name: 'signals' });
 
 const job = (script: string[]) => ({ variables: [variable('GIT_STRATEGY', 'none')], steps: steps(script, ['echo "after: $CI_JOB_STATUS"']) });
 const traceOf = (id: number) => coordinator.jobs.get(id)?.trace.toString() ?? '';
