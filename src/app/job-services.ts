@@ -8,7 +8,7 @@ import type { RemoteCacheTarget } from '../artifacts/remote-cache.js';
 import type { JobEnvironment } from '../executors/executor.js';
 import type { CacheDefinition } from '../model/config.js';
 import type { PlannedJob } from '../model/plan.js';
-import { generateStepScript } from '../script/step-script.js';
+import { generateStepScript, type ScriptStepName } from '../script/step-script.js';
 
 export interface JobServicesOptions {
   stateDir: string;
@@ -61,16 +61,19 @@ function commandsFor(job: PlannedJob, stage: ScriptRequest['stage'], runner: Run
   }
 }
 
-const STEP_NAMES = { step_script: 'step_script', after_script: 'after_script', pre_get_sources_script: 'pre_get_sources', post_get_sources_script: 'post_get_sources' } as const;
+/** The script generator's name of each stage with commands; an extra `step_<name>` is a step like step_script. */
+const STEP_NAMES: Partial<Record<ScriptRequest['stage'], ScriptStepName>> = {
+  after_script: 'after_script',
+  pre_get_sources_script: 'pre_get_sources',
+  post_get_sources_script: 'post_get_sources',
+};
 
 function scriptFor(request: ScriptRequest, runner: RunnerScripts | undefined): string | null {
   const { job, stage } = request;
   const commands = commandsFor(job, stage, runner);
   if (commands.length === 0) return null;
-  const step = stage in STEP_NAMES ? STEP_NAMES[stage as keyof typeof STEP_NAMES] : stage.startsWith('step_') ? 'step_script' : null;
-  if (step === null) return null;
   return generateStepScript({
-    step,
+    step: STEP_NAMES[stage] ?? 'step_script',
     commands,
     variables: request.variables,
     projectDir: request.projectDir,

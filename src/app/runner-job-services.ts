@@ -96,22 +96,20 @@ async function send(options: RunnerJobServicesOptions, ctx: StageContext, prepar
     const upload: ArtifactUpload = { type: prepared.type, format: prepared.format, filename: prepared.filename, body: prepared.open(), size: prepared.size, ...(prepared.expireIn ? { expireIn: prepared.expireIn } : {}) };
     result = await options.api.uploadArtifact(options.jobId, options.jobToken, upload);
     upload.body.destroy();
-    const retriable = result.kind === 'failed' && (result.status === 0 || result.status >= 500);
-    if (!retriable || attempt >= UPLOAD_ATTEMPTS || ctx.signal.aborted || result.kind !== 'failed') break;
+    if (result.kind !== 'failed' || (result.status !== 0 && result.status < 500) || attempt >= UPLOAD_ATTEMPTS || ctx.signal.aborted) break;
     ctx.log.warn(`Uploading artifacts as "${prepared.type}" to coordinator... failed  id=${options.jobId} responseStatus=${result.status} status=${result.message}`);
     ctx.log.warn('Retrying...');
     await new Promise((resolve) => setTimeout(resolve, options.uploadRetryDelayMs ?? 1_000));
   }
-  const upload = prepared;
   if (result.kind === 'ok') {
-    ctx.log.print(`Uploading artifacts as "${upload.type}" to coordinator... 201 Created  id=${options.jobId} responseStatus=201 Created`);
+    ctx.log.print(`Uploading artifacts as "${prepared.type}" to coordinator... 201 Created  id=${options.jobId} responseStatus=201 Created`);
     return;
   }
   // GitLab Runner's words for a 413 ("too large archive"), which users search for; its status as a field.
   const line = result.kind === 'too-large' ? `too large archive  id=${options.jobId} responseStatus=413 Request Entity Too Large` : `${result.status} ${result.message}  id=${options.jobId}`;
-  ctx.log.error(`Uploading artifacts as "${upload.type}" to coordinator... ${line}`);
+  ctx.log.error(`Uploading artifacts as "${prepared.type}" to coordinator... ${line}`);
   const what = result.kind === 'too-large' ? '413 Request Entity Too Large' : `${result.status} ${result.message}`;
-  throw new ExecutorError('ARTIFACTS_UPLOAD', `cannot upload the ${upload.type} artifacts: ${what}`);
+  throw new ExecutorError('ARTIFACTS_UPLOAD', `cannot upload the ${prepared.type} artifacts: ${what}`);
 }
 
 /** The stored archive and reports of this job (written by the local store), sent to GitLab. */

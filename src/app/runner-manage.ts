@@ -1,11 +1,11 @@
 // Use cases behind `glci runner verify`, `unregister` and `list` (GitLab Runner's commands/verify.go,
 // unregister.go, list.go): each works on the `[[runners]]` of one config.toml, the file `glci runner run`
 // reads. Lines are GitLab Runner's; a token is only ever shown shortened.
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { GlciError, UsageError } from '../errors.js';
 import type { RunnerApi } from '../gitlab/api/runner-api.js';
 import { runnerInfo } from '../gitlab/runner-info.js';
-import { runnerTlsFiles, type RunnerTlsSettings } from '../gitlab/runner-tls.js';
+import { runnerCertsDir, runnerTlsFiles, type RunnerTlsSettings } from '../gitlab/runner-tls.js';
 import { createProcessLog, formatProcessLine, type ProcessLog } from '../log/process-log.js';
 import { readConfiguredRunners, removeRunners, type ConfiguredRunner } from '../runner-config/write-runner.js';
 import { isAuthenticationToken, shortenRunnerToken } from '../variables/runner-token.js';
@@ -35,7 +35,7 @@ interface ManageBase {
 async function apiMaker(base: ManageBase & { configFile: string }): Promise<(runner: RunnerTlsSettings) => RunnerApi> {
   const factory = base.api ?? (await loadRunnerApiFactory());
   const clients = new Map<string, RunnerApi>();
-  const certsDir = join(dirname(base.configFile), 'certs');
+  const certsDir = runnerCertsDir(base.configFile);
   return (runner) => {
     const tls = runnerTlsFiles(runner, certsDir);
     const key = JSON.stringify([runner.url, tls]);

@@ -4,11 +4,11 @@
 // GitLab's deprecation warning. The runner is then appended to config.toml. Settings that live on the
 // server for `glrt-` runners (tags, locked, ...) are refused with GitLab Runner's message.
 import { hostname as osHostname } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { GlciError, UsageError } from '../errors.js';
 import type { LegacyRegistration, RunnerApi, RunnerCredentials } from '../gitlab/api/runner-api.js';
 import { runnerInfo } from '../gitlab/runner-info.js';
-import { runnerTlsFiles, tlsFilesProblem, type RunnerTlsSettings } from '../gitlab/runner-tls.js';
+import { runnerCertsDir, runnerTlsFiles, tlsFilesProblem, type RunnerTlsSettings } from '../gitlab/runner-tls.js';
 import type { ProcessLog } from '../log/process-log.js';
 import { addRunner } from '../runner-config/write-runner.js';
 import { isAuthenticationToken, shortenRunnerToken } from '../variables/runner-token.js';
@@ -177,7 +177,7 @@ export async function registerRunner(options: RegisterOptions): Promise<Register
   if (authentication) refuseServerSettings(options.server);
   const factory = options.api ?? (await loadRunnerApiFactory());
   const tlsGiven = definedTls(options.tls);
-  const tls = runnerTlsFiles({ url, ...tlsGiven }, join(dirname(options.configFile), 'certs'));
+  const tls = runnerTlsFiles({ url, ...tlsGiven }, runnerCertsDir(options.configFile));
   const tlsProblem = tlsFilesProblem(tls);
   if (tlsProblem) throw new UsageError(tlsProblem, 'give existing PEM files to --tls-ca-file, --tls-cert-file and --tls-key-file');
   const api = factory({ url, tls, userAgent: runnerUserAgent(options.version) });

@@ -7,7 +7,7 @@ import type { Executor } from '../executors/executor.js';
 import { createShellExecutor } from '../executors/shell/shell-executor.js';
 import type { RunnerApi } from '../gitlab/api/runner-api.js';
 import { runnerInfo } from '../gitlab/runner-info.js';
-import { runnerTlsFiles, tlsFilesProblem, tlsJobVariables, type RunnerTlsFiles } from '../gitlab/runner-tls.js';
+import { runnerCertsDir, runnerTlsFiles, tlsFilesProblem, tlsJobVariables, type RunnerTlsFiles } from '../gitlab/runner-tls.js';
 import { shortenRunnerToken as runnerShortToken } from '../variables/runner-token.js';
 import { createProcessLog, type ProcessLog, type ProcessLogFormat } from '../log/process-log.js';
 import type { JobPayload } from '../model/job-payload.js';
@@ -58,16 +58,13 @@ async function executorFor(runner: RunnerSettings, env: Env): Promise<Executor> 
   return module.createDockerExecutor({ runner, docker, env });
 }
 
-/** GitLab Runner's certificate directory, beside its config.toml: `<host>.crt`, `<host>.auth.crt`, `<host>.auth.key`. */
-const certsDirOf = (configFile: string): string => join(dirname(configFile), 'certs');
-
 function usableRunners(config: RunnerConfig & { file: string }, log: ProcessLog): RunnerConfig & { file: string } {
   const runners = config.runners.filter((runner) => {
     if (!runner.url || !runner.token) {
       log.error('Runner has no url or token: register it with glci runner register', { runner: runner.name });
       return false;
     }
-    const tlsProblem = tlsFilesProblem(runnerTlsFiles(runner, certsDirOf(config.file)));
+    const tlsProblem = tlsFilesProblem(runnerTlsFiles(runner, runnerCertsDir(config.file)));
     if (tlsProblem) {
       log.error(`Runner cannot reach GitLab: ${tlsProblem}`, { runner: runnerShortToken(runner.token) });
       return false;
@@ -168,7 +165,13 @@ export async function runRunners(options: RunnerRunOptions): Promise<number> {
   log.info(`Starting multi-runner from ${configFile}...`, { builds: 0, max_builds: config.concurrent });
   const systemId = await readOrCreateSystemId(dirname(configFile));
   const metrics = await startRunnerMetrics({ config, systemId, version: options.version, log });
-  const tlsOf = (runner: RunnerSettings) => runnerTlsFiles(runner, certsDirOf(configFile));
+  // Looked up once per entry as loaded (SIGHUP loads new ones), not on every request for jobs.
+  const tlsFiles = new WeakMap<RunnerSettings, RunnerTlsFiles>();
+  const tlsOf = (runner: RunnerSettings): RunnerTlsFiles => {
+    let files = tlsFiles.get(runner);
+    if (!files) tlsFiles.set(runner, (files = runnerTlsFiles(runner, runnerCertsDir(configFile))));
+    return files;
+  };
   const apiFor = apiClients(options, metrics, tlsOf);
   log.info('Configuration loaded', { builds: 0, max_builds: config.concurrent });
   const shutdown = new RunnerShutdown(log, () => config.shutdownTimeout);

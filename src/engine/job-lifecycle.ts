@@ -51,9 +51,6 @@ type SectionName =
 const TITLES: Partial<Record<SectionName, string>> = {
   prepare_script: 'Preparing environment',
   get_sources: 'Getting source from Git repository',
-  // Never sections of their own: they run inside get_sources.
-  pre_get_sources_script: 'Getting source from Git repository',
-  post_get_sources_script: 'Getting source from Git repository',
   restore_cache: 'Restoring cache',
   download_artifacts: 'Downloading artifacts',
   step_script: 'Executing "step_script" stage of the job script',

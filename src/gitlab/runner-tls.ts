@@ -6,7 +6,7 @@
 // fetch, and the job, which gets them as CI_SERVER_TLS_CA_FILE, CI_SERVER_TLS_CERT_FILE and
 // CI_SERVER_TLS_KEY_FILE (file variables), as GitLab Runner hands them on.
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { PayloadVariable } from '../model/job-payload.js';
 
@@ -23,6 +23,11 @@ export interface RunnerTlsSettings {
   tlsCaFile?: string;
   tlsCertFile?: string;
   tlsKeyFile?: string;
+}
+
+/** GitLab Runner's certificate directory, beside its config.toml. */
+export function runnerCertsDir(configFile: string): string {
+  return join(dirname(configFile), 'certs');
 }
 
 /** The configured files, each missing one taken from `certsDir` when the file for the URL's host is there. */

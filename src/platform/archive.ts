@@ -320,8 +320,16 @@ export async function forEachArchiveEntry(input: Readable, visit: (entry: Archiv
     } else {
       entry.resume();
     }
-    chain = chain.then(() => (failed === undefined ? visit(streamed) : streamed.data?.resume() && undefined)).catch((error: unknown) => {
-      failed ??= error;
+    // After a failed visit the rest is only drained, so the parser still reaches the end.
+    chain = chain.then(async () => {
+      if (failed === undefined) {
+        try {
+          await visit(streamed);
+          return;
+        } catch (error) {
+          failed = error;
+        }
+      }
       streamed.data?.resume();
     });
   });

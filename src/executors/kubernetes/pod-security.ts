@@ -142,10 +142,10 @@ export type JobUserSettings = Pick<KubernetesSettings, 'buildContainerSecurityCo
  * context sets wins (and the job is told), an id that fails the checks is a warning and left out.
  */
 export function jobUserIds(settings: JobUserSettings, jobUser: string, log: (kind: 'print' | 'warn', message: string) => void): { runAsUser?: number; runAsGroup?: number } {
-  const [uidText = '', gidText = ''] = ((): [string, string] => {
-    const at = jobUser.indexOf(':');
-    return at < 0 ? [jobUser, ''] : [jobUser.slice(0, at), jobUser.slice(at + 1)];
-  })();
+  // Go's strings.Cut: everything after the first `:` is the group.
+  const at = jobUser.indexOf(':');
+  const uidText = at < 0 ? jobUser : jobUser.slice(0, at);
+  const gidText = at < 0 ? '' : jobUser.slice(at + 1);
   const out: { runAsUser?: number; runAsGroup?: number } = {};
   const pick = (kind: 'UID' | 'GID', text: string, own: number | undefined, pod: number | undefined, allowed: readonly string[]) => {
     const fixed = own !== undefined ? { id: own, source: 'container security context' } : pod !== undefined ? { id: pod, source: 'pod security context' } : null;
