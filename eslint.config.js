@@ -3,7 +3,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.glci/**', 'oclif.manifest.json'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.glci/**', 'oclif.manifest.json', 'bench/.cache/**'] },
   ...tseslint.configs.recommended,
   {
     files: ['src/**/*.ts', 'src/**/*.tsx'],
