@@ -6,6 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { checksumOf, startCoordinator, type Coordinator, type JobRecord } from '../support/coordinator/coordinator.js';
 import { startRunner, steps, variable, type RunnerUnderTest } from './harness.js';
+import { until } from './runner-process.js';
 
 let coordinator: Coordinator;
 let runner: RunnerUnderTest | undefined;
@@ -132,11 +133,6 @@ describe('runner mode, shell executor', () => {
   });
 });
 
-async function waitForTrace(id: number, text: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (coordinator.jobs.get(id)?.trace.toString().includes(text)) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`the trace of job ${id} never showed ${text}`);
+function waitForTrace(id: number, text: string): Promise<void> {
+  return until(() => coordinator.jobs.get(id)?.trace.toString().includes(text) ?? false, `the trace of job ${id} to show ${text}`);
 }

@@ -2,6 +2,7 @@
 // job_execution_timeout, with GitLab Runner's (sic) wording: `execution took longer than 2s seconds`.
 import { describe, expect, it } from 'vitest';
 import { steps, useShellRunner, variable } from './harness.js';
+import { until } from './runner-process.js';
 
 const shell = useShellRunner();
 
@@ -30,8 +31,7 @@ describe('runner mode, job timeout', () => {
     // after_script still runs after a timeout, and sees GitLab Runner's `timedout` status.
     expect(text).toContain('after: timedout');
     // The process log's line comes just after the final update was taken.
-    const deadline = Date.now() + 5_000;
-    while (!/Job failed.*failure_reason=job_execution_timeout/.test(shell.runner().log()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await until(() => /Job failed.*failure_reason=job_execution_timeout/.test(shell.runner().log()), 'the process log\'s Job failed line', 5_000);
     expect(shell.runner().log()).toMatch(/Job failed.*failure_reason=job_execution_timeout/);
   });
 });

@@ -17,6 +17,7 @@ import { gitHttpHandler, makeFixtureRepository } from '../support/coordinator/gi
 import { makeTestCertificates, type TestCertificates } from '../support/tls-certs.js';
 import { isolatedEnv } from '../acceptance/fixture-git.js';
 import { startRunner, steps, variable } from './harness.js';
+import { until } from './runner-process.js';
 
 const bin = fileURLToPath(new URL('../../bin/run.js', import.meta.url));
 const repoDir = join(mkdtempSync(join(tmpdir(), 'glci-tls-repo-')), 'project');
@@ -136,8 +137,7 @@ describe('runner mode against a GitLab with a private CA', () => {
     const before = coordinator.requestsTo('request_job').filter((r) => r.json?.token === token).length;
     const runner = await startRunner({ coordinator, token, executor: 'shell' });
     try {
-      const deadline = Date.now() + 10_000;
-      while (!runner.log().includes("Checking for jobs... failed") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      await until(() => runner.log().includes('Checking for jobs... failed'), 'a failed request for jobs', 10_000);
       const log = runner.log();
       expect(log).toMatch(/Checking for jobs\.\.\. failed .*certificate/);
       expect(log).toContain('tls-ca-file');
@@ -180,8 +180,7 @@ describe('runner mode against a GitLab asking for a client certificate', () => {
   it('without tls-cert-file, logs GitLab\'s refusal of the handshake with what to set', async () => {
     const runner = await startRunner({ coordinator, token: coordinator.createRunner(), executor: 'shell', runnerToml: [`  "tls-ca-file" = "${certs.caFile}"`] });
     try {
-      const deadline = Date.now() + 10_000;
-      while (!runner.log().includes('Checking for jobs... failed') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      await until(() => runner.log().includes('Checking for jobs... failed'), 'a failed request for jobs', 10_000);
       expect(runner.log()).toMatch(/Checking for jobs\.\.\. failed .*certificate/i);
       expect(runner.log()).toContain('tls-cert-file and tls-key-file');
     } finally {
